@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Applied to every target, as Hummingbird does: explicit existentials and imports that say what a file uses.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "credit-gateway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "credit-gateway", targets: ["credit-gateway"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - C libraries
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // MARK: - Libraries
+        .target(name: "ExchangeStandard", swiftSettings: swiftSettings),
+        .target(name: "XMLStream", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
+        .target(
+            name: "Mapping",
+            dependencies: ["ExchangeStandard", "XMLStream", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Executable
+        .executableTarget(
+            name: "credit-gateway",
+            dependencies: ["Mapping", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "ExchangeStandardTests", dependencies: ["ExchangeStandard"], swiftSettings: swiftSettings),
+        .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "MappingTests", dependencies: ["Mapping"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,96 @@
+/// A name matched by namespace URI and local name, whatever prefix the document used.
+public struct XMLQualifiedName: Hashable, Sendable, CustomStringConvertible {
+    /// The namespace URI; empty for no namespace.
+    public var namespaceURI: String
+    public var localName: String
+
+    public init(_ localName: String, namespaceURI: String = "") {
+        self.localName = localName
+        self.namespaceURI = namespaceURI
+    }
+
+    public var description: String {
+        namespaceURI.isEmpty ? localName : "{\(namespaceURI)}\(localName)"
+    }
+}
+
+/// Where something stands in the input, 1-based, as libxml2 counts it.
+public struct XMLPosition: Hashable, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+public struct XMLAttributeNode: Hashable, Sendable {
+    public var name: XMLQualifiedName
+    public var prefix: String?
+    public var value: String
+
+    public init(name: XMLQualifiedName, prefix: String? = nil, value: String) {
+        self.name = name
+        self.prefix = prefix
+        self.value = value
+    }
+}
+
+/// A child of an element: a nested element or a run of character data (text and CDATA alike).
+public enum XMLChildNode: Hashable, Sendable {
+    case element(XMLElementNode)
+    case text(String)
+}
+
+/// One element with everything inside it: the small tree the stream yields per record.
+public struct XMLElementNode: Hashable, Sendable {
+    public var name: XMLQualifiedName
+    public var prefix: String?
+    public var attributes: [XMLAttributeNode]
+    public var children: [XMLChildNode]
+    public var position: XMLPosition
+
+    public init(
+        name: XMLQualifiedName,
+        prefix: String? = nil,
+        attributes: [XMLAttributeNode] = [],
+        children: [XMLChildNode] = [],
+        position: XMLPosition = XMLPosition(line: 0, column: 0)
+    ) {
+        self.name = name
+        self.prefix = prefix
+        self.attributes = attributes
+        self.children = children
+        self.position = position
+    }
+
+    /// The element's own character data (text and CDATA), not that of nested elements.
+    public var text: String {
+        var result = ""
+        for case .text(let run) in children { result += run }
+        return result
+    }
+
+    /// All character data inside the element, nested elements included, in document order.
+    public var deepText: String {
+        var result = ""
+        for child in children {
+            switch child {
+            case .text(let run): result += run
+            case .element(let element): result += element.deepText
+            }
+        }
+        return result
+    }
+
+    public var childElements: [XMLElementNode] {
+        children.compactMap { if case .element(let element) = $0 { element } else { nil } }
+    }
+
+    public func attribute(_ name: XMLQualifiedName) -> String? {
+        attributes.first { $0.name == name }?.value
+    }
+}

@@ -1,0 +1,4 @@
+import Testing
+@testable import ExchangeStandard
+
+@Test func moduleLoads() { #expect(Bool(true)) }

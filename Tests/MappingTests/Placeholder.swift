@@ -1,0 +1,4 @@
+import Testing
+@testable import Mapping
+
+@Test func moduleLoads() { #expect(Bool(true)) }

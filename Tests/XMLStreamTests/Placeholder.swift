@@ -1,0 +1,4 @@
+import Testing
+@testable import XMLStream
+
+@Test func moduleLoads() { #expect(Bool(true)) }
