@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value for the open-ended parts of the standard (`fields` of a hub record).
 ///
 /// Numbers are kept as their decimal text so that amounts and counts pass through exactly.
@@ -49,5 +51,3 @@ public enum JSONValue: Hashable, Sendable, Codable {
         }
     }
 }
-
-import Foundation
