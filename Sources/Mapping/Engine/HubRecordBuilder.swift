@@ -1,0 +1,152 @@
+import ExchangeStandard
+
+/// Turns a hub record's evaluated fields into a `HubRecord`, checking every rule of `spec/hub-record.md`
+/// and collecting all problems rather than stopping at the first.
+struct HubRecordBuilder {
+    let standard: StandardData
+    let context: TranslationContext
+    var problems: [RecordProblem] = []
+
+    mutating func build(_ values: ObjectValues, recordId: String, sourceRecordId: String, redacted: [String]) -> HubRecord? {
+        let domain = required(values, "domain")
+        let itemType = required(values, "itemType")
+        if let domain, standard.catalog.domain(code: domain) == nil {
+            problems.append(RecordProblem(field: "domain", value: domain, failure: CatalogError.unknownDomain(domain)))
+        }
+        if let itemType {
+            if standard.catalog.itemType(code: itemType) == nil {
+                problems.append(RecordProblem(field: "itemType", value: itemType, failure: CatalogError.unknownItemType(itemType)))
+            } else if let domain, !itemType.hasPrefix(domain + ".") {
+                problems.append(ProblemMessages.domainMismatch("itemType", itemType: itemType, domain: domain))
+            }
+        }
+        let regionCode = required(values, "regionCode")
+        if let regionCode, let failure = RegionCode.validate(regionCode).failure {
+            problems.append(RecordProblem(field: "regionCode", value: regionCode, failure: failure))
+        }
+        let title = required(values, "title")
+        let formedOn = requiredDate(values, "formedOn")
+        let publishedOn = values.date("publishedOn")
+
+        var responsible: Party?
+        if let instance = values.children["responsible"]?.first, instance.hasInputValues {
+            responsible = party(instance, usccRequired: true)
+        } else {
+            problems.append(ProblemMessages.required("responsible"))
+        }
+        var parties: [Party] = []
+        for instance in values.children["parties"] ?? [] where instance.hasInputValues {
+            if let value = party(instance, usccRequired: false) { parties.append(value) }
+        }
+        var amounts: [MoneyAmount] = []
+        for instance in values.children["amounts"] ?? [] where instance.hasInputValues {
+            if let value = amount(instance) { amounts.append(value) }
+        }
+        var documents: [DocumentLink] = []
+        for instance in values.children["documents"] ?? [] where instance.hasInputValues {
+            if let value = document(instance) { documents.append(value) }
+        }
+
+        var decision: DisclosureDecision?
+        if let text = values.text("decision"), text != "none" {
+            decision = DisclosureDecision(rawValue: text)
+            if decision == nil {
+                problems.append(ProblemMessages.enumeration("decision", value: text, allowed: TargetSchema.decisionKinds))
+            }
+        }
+        var dueOn: LocalDate?
+        if let formedOn, let itemType, standard.catalog.itemType(code: itemType) != nil {
+            do {
+                let workingDays = try standard.catalog.deadlineWorkingDays(itemType: itemType, decision: decision)
+                dueOn = try DisclosureDeadline.computeDeadline(formedOn: formedOn, workingDays: workingDays, calendar: standard.calendar)
+            } catch let error as CalendarError {
+                problems.append(RecordProblem(field: "formedOn", value: formedOn.description, failure: error))
+            } catch let error as CatalogError {
+                problems.append(RecordProblem(field: "itemType", value: itemType, failure: error))
+            } catch {
+                problems.append(ProblemMessages.required("dueOn"))
+            }
+        }
+
+        var fields: [String: JSONValue] = [:]
+        for (name, evaluation) in values.freeFields where !evaluation.values.isEmpty {
+            fields[name] = evaluation.values.count == 1 ? evaluation.values[0].json : .array(evaluation.values.map(\.json))
+        }
+
+        guard problems.isEmpty, let domain, let itemType, let regionCode, let title, let formedOn, let responsible, let dueOn else {
+            return nil
+        }
+        return HubRecord(
+            recordId: recordId, version: 1, action: .publish, domain: domain, itemType: itemType, regionCode: regionCode,
+            source: SourceReference(system: context.sourceSystem, recordId: sourceRecordId, batchId: context.batchId),
+            projectCode: values.text("projectCode"), projectName: values.text("projectName"), title: title, responsible: responsible,
+            formedOn: formedOn, publishedOn: publishedOn, receivedAt: context.receivedAt, dueOn: dueOn,
+            late: DisclosureDeadline.isLate(dueOn: dueOn, receivedOn: context.receivedOn, publishedOn: publishedOn),
+            parties: parties.isEmpty ? nil : parties, amounts: amounts.isEmpty ? nil : amounts, fields: fields.isEmpty ? nil : fields,
+            documents: documents.isEmpty ? nil : documents, redacted: redacted.isEmpty ? nil : redacted)
+    }
+
+    // MARK: - Parts
+
+    private mutating func party(_ values: ObjectValues, usccRequired: Bool) -> Party? {
+        let prefix = values.path + "."
+        let name = required(values, "name", field: prefix + "name")
+        let role = values.text("role") ?? (usccRequired ? "责任主体" : nil)
+        if role == nil { problems.append(ProblemMessages.required(prefix + "role")) }
+        let kind = values.text("kind").flatMap(PartyKind.init(rawValue:)) ?? .legalPerson
+        let uscc = values.text("uscc")
+        if let uscc {
+            if let failure = USCC.validate(uscc).failure {
+                problems.append(RecordProblem(field: prefix + "uscc", value: uscc, failure: failure))
+            }
+        } else if usccRequired {
+            problems.append(ProblemMessages.required(prefix + "uscc"))
+        }
+        let idType = values.text("idType")
+        var idNumber = values.text("idNumber")
+        if let number = idNumber, idType == nil || idType == "身份证" {
+            if let failure = ResidentIDNumber.validate(number).failure {
+                problems.append(RecordProblem(field: prefix + "idNumber", value: number, failure: failure))
+            }
+        }
+        // A natural person's ID number never reaches the hub unmasked (spec/hub-record.md), so it is
+        // masked here and the hub record in the store is already what the hub may see.
+        if let number = idNumber { idNumber = PersonalDataMasking.maskIDNumber(number) }
+        guard let name, let role else { return nil }
+        return Party(role: role, name: name, uscc: uscc, kind: kind, idType: idType, idNumber: idNumber)
+    }
+
+    private mutating func amount(_ values: ObjectValues) -> MoneyAmount? {
+        let prefix = values.path + "."
+        let kind = required(values, "kind", field: prefix + "kind")
+        let amount = values.amount("value")
+        if amount == nil, values.fields["value"]?.problems.isEmpty ?? true {
+            problems.append(ProblemMessages.required(prefix + "value"))
+        }
+        guard let kind, let amount else { return nil }
+        return MoneyAmount(kind: kind, value: amount.yuanString)
+    }
+
+    private mutating func document(_ values: ObjectValues) -> DocumentLink? {
+        let prefix = values.path + "."
+        let name = required(values, "name", field: prefix + "name")
+        let url = required(values, "url", field: prefix + "url")
+        guard let name, let url else { return nil }
+        return DocumentLink(name: name, url: url, sha256: values.text("sha256"))
+    }
+
+    // MARK: - Checks
+
+    private mutating func required(_ values: ObjectValues, _ name: String, field: String? = nil) -> String? {
+        if let text = values.text(name) { return text }
+        // A value that failed a transform already carries its own problem.
+        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(field ?? name)) }
+        return nil
+    }
+
+    private mutating func requiredDate(_ values: ObjectValues, _ name: String) -> LocalDate? {
+        if let date = values.date(name) { return date }
+        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(name)) }
+        return nil
+    }
+}

@@ -1,0 +1,100 @@
+import ExchangeStandard
+
+/// The evaluated fields of one output object (hub record, party, amount, credit record), before they
+/// are turned into typed records.
+struct ObjectValues {
+    var path: String
+    var fields: [String: Evaluation] = [:]
+    var children: [String: [ObjectValues]] = [:]
+    var freeFields: [(name: String, evaluation: Evaluation)] = []
+    var scope: PathScope
+
+    func value(_ name: String) -> FieldValue? { fields[name]?.first }
+    func text(_ name: String) -> String? {
+        guard let value = value(name) else { return nil }
+        let text = value.text
+        return text.isEmpty ? nil : text
+    }
+    func date(_ name: String) -> LocalDate? {
+        if case .date(let date)? = value(name) { return date }
+        return nil
+    }
+    func amount(_ name: String) -> Amount? {
+        if case .amount(let amount)? = value(name) { return amount }
+        return nil
+    }
+
+    /// True when nothing at all came out: an optional group whose source elements are absent.
+    var isEmpty: Bool {
+        fields.values.allSatisfy { $0.values.isEmpty && $0.problems.isEmpty }
+            && children.values.allSatisfy { $0.allSatisfy(\.isEmpty) } && freeFields.allSatisfy { $0.evaluation.values.isEmpty }
+    }
+
+    /// Whether any field came from the input rather than from constants and defaults.
+    var hasInputValues: Bool {
+        fields.values.contains { $0.origin != nil && !$0.values.isEmpty }
+    }
+}
+
+/// Evaluates object specs, collecting problems and the trace of every field it fills.
+struct ObjectEvaluator {
+    let evaluator = ValueEvaluator()
+    var problems: [RecordProblem] = []
+    var trace: [TraceEntry] = []
+
+    /// One `ObjectValues` per instance: one without `forEach`, one per selected element with it.
+    /// `path` names the instance with its index (`parties[3]`), for problems and the trace.
+    mutating func evaluate(_ spec: ObjectSpec, in scope: PathScope, path: (Int) -> String) -> [ObjectValues] {
+        var scopes: [PathScope] = []
+        if let forEach = spec.forEach {
+            for item in forEach.evaluate(in: scope) {
+                guard case .element(let element) = item else { continue }
+                var inner = scope.with(context: element)
+                if let name = spec.bindAs { inner.variables[name] = [item] }
+                scopes.append(inner)
+            }
+        } else {
+            scopes = [scope]
+        }
+        if let when = spec.when {
+            scopes = scopes.filter { evaluator.holds(when, in: $0) }
+        }
+        var instances: [ObjectValues] = []
+        for (offset, inner) in scopes.enumerated() {
+            instances.append(evaluateInstance(spec, in: inner, path: path(offset)))
+        }
+        return instances
+    }
+
+    private mutating func evaluateInstance(_ spec: ObjectSpec, in scope: PathScope, path: String) -> ObjectValues {
+        var values = ObjectValues(path: path, scope: scope)
+        let prefix = path.isEmpty ? "" : path + "."
+        for (name, expression) in spec.fields {
+            values.fields[name] = evaluateField(expression, in: scope, field: prefix + name)
+        }
+        for (name, expression) in spec.freeFields {
+            values.freeFields.append((name, evaluateField(expression, in: scope, field: prefix + "fields." + name)))
+        }
+        for (name, specs) in spec.children {
+            var instances: [ObjectValues] = []
+            let child = spec.schema.child(named: name)
+            for childSpec in specs {
+                let offset = instances.count
+                let multiple = child?.multiple == true
+                instances += evaluate(childSpec, in: scope) { multiple ? "\(prefix)\(name)[\(offset + $0)]" : prefix + name }
+            }
+            values.children[name] = instances
+        }
+        return values
+    }
+
+    private mutating func evaluateField(_ expression: ValueExpression, in scope: PathScope, field: String) -> Evaluation {
+        let evaluation = evaluator.evaluate(expression, in: scope, field: field)
+        problems += evaluation.problems
+        if !evaluation.values.isEmpty {
+            trace.append(
+                TraceEntry(field: field, rule: expression.location.description, source: expression.sourceDescription, at: evaluation.origin))
+        }
+        return evaluation
+    }
+}

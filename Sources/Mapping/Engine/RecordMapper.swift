@@ -1,0 +1,145 @@
+import ExchangeStandard
+import Foundation
+import XMLStream
+
+/// Maps one streamed record element through its record spec: redaction, hub record, credit records,
+/// validation, ids, content hash and trace.
+public struct RecordMapper: Sendable {
+    public let spec: MappingSpec
+    public let standard: StandardData
+
+    public init(spec: MappingSpec, standard: StandardData) {
+        self.spec = spec
+        self.standard = standard
+    }
+
+    /// Nil when the record spec's `when:` excludes the element.
+    public func map(_ streamed: XMLStreamedRecord, context: TranslationContext) -> RecordOutcome? {
+        let recordSpec = spec.records[streamed.patternIndex]
+        let position = streamed.element.position
+        let root = streamed.ancestors.first ?? streamed.element
+        var located = LocatedElement(element: streamed.element, ancestors: streamed.ancestors)
+        var scope = PathScope(context: located, root: root, variables: ["record": [.element(located)]])
+        let evaluator = ValueEvaluator()
+        if let when = recordSpec.when, !evaluator.holds(when, in: scope) { return nil }
+
+        // Secrets are cut out of the tree before any field is evaluated, so no rule can map them by mistake.
+        var redacted: [String] = []
+        if !recordSpec.redactions.isEmpty {
+            var removed: Set<XMLPosition> = []
+            for rule in recordSpec.redactions {
+                for case .element(let target) in rule.select.evaluate(in: scope) {
+                    removed.insert(target.element.position)
+                    let name = evaluator.evaluate(rule.name, in: scope.with(context: target), field: "redacted").first?.text
+                    if let name, !redacted.contains(name) { redacted.append(name) }
+                }
+            }
+            located.element = Self.removing(removed, from: located.element)
+            scope = PathScope(context: located, root: root, variables: ["record": [.element(located)]])
+        }
+
+        var objects = ObjectEvaluator()
+        let idEvaluation = evaluator.evaluate(recordSpec.id, in: scope, field: "id")
+        guard let sourceRecordId = idEvaluation.first?.text, !sourceRecordId.isEmpty else {
+            return .rejected(
+                RecordRejection(
+                    sourceRecordId: nil, recordSpec: recordSpec.name, line: position.line, column: position.column,
+                    problems: idEvaluation.problems + [ProblemMessages.required("id")]))
+        }
+        var problems: [RecordProblem] = []
+        var sourceAction = RecordAction.publish
+        if let actionExpression = recordSpec.action {
+            let evaluation = evaluator.evaluate(actionExpression, in: scope, field: "action")
+            problems += evaluation.problems
+            if let text = evaluation.first?.text {
+                if let action = RecordAction(rawValue: text) {
+                    sourceAction = action
+                } else {
+                    problems.append(ProblemMessages.enumeration("action", value: text, allowed: RecordAction.allCases.map(\.rawValue)))
+                }
+            }
+        }
+
+        let hubValues = objects.evaluate(recordSpec.hub, in: scope) { _ in "" }.first
+        var creditValues: [ObjectValues] = []
+        for creditSpec in recordSpec.credits {
+            let offset = creditValues.count
+            creditValues += objects.evaluate(creditSpec, in: scope) { "credit[\(offset + $0)]" }
+        }
+        problems += objects.problems
+
+        let hubRecordId = RecordIdentity.hubRecordId(system: context.sourceSystem, sourceRecordId: sourceRecordId)
+        var hubBuilder = HubRecordBuilder(standard: standard, context: context)
+        var hub = hubValues.flatMap { hubBuilder.build($0, recordId: hubRecordId, sourceRecordId: sourceRecordId, redacted: redacted) }
+        problems += hubBuilder.problems
+
+        var creditBuilder = CreditRecordBuilder(context: context)
+        var credits: [MappedCreditRecord] = []
+        for values in creditValues {
+            if let built = creditBuilder.build(values, hub: hub, sourceRecordId: sourceRecordId, hubRecordId: hubRecordId) {
+                var record = built.record
+                record.action = sourceAction == .withdraw ? .withdraw : .publish
+                credits.append(MappedCreditRecord(record: record, publishOnCreditZhejiang: built.publish, contentHash: Self.contentHash(of: record)))
+            }
+        }
+        problems += creditBuilder.problems
+
+        guard problems.isEmpty, var finishedHub = hub else {
+            return .rejected(
+                RecordRejection(
+                    sourceRecordId: sourceRecordId, recordSpec: recordSpec.name, line: position.line, column: position.column,
+                    problems: Self.deduplicated(problems)))
+        }
+        finishedHub.action = sourceAction == .withdraw ? .withdraw : .publish
+        if !credits.isEmpty { finishedHub.creditRecordIds = credits.map(\.record.creditRecordId) }
+        hub = finishedHub
+        return .mapped(
+            MappedRecord(
+                sourceRecordId: sourceRecordId, recordSpec: recordSpec.name, hub: finishedHub, credits: credits, sourceAction: sourceAction,
+                trace: objects.trace, contentHash: Self.contentHash(of: finishedHub), line: position.line, column: position.column))
+    }
+
+    static func removing(_ positions: Set<XMLPosition>, from element: XMLElementNode) -> XMLElementNode {
+        var copy = element
+        copy.children = element.children.compactMap { child in
+            guard case .element(let inner) = child else { return child }
+            if positions.contains(inner.position) { return nil }
+            return .element(removing(positions, from: inner))
+        }
+        return copy
+    }
+
+    static func deduplicated(_ problems: [RecordProblem]) -> [RecordProblem] {
+        var seen: Set<RecordProblem> = []
+        return problems.filter { seen.insert($0).inserted }
+    }
+
+    // MARK: - Content hashes
+
+    /// Hash of what the record says, leaving out what changes on every arrival (version, action,
+    /// received-at, batch, late), so a resend of the same content is recognised as unchanged.
+    public static func contentHash(of record: HubRecord) -> String {
+        var neutral = record
+        neutral.version = 0
+        neutral.action = .publish
+        neutral.receivedAt = ""
+        neutral.source.batchId = ""
+        neutral.late = false
+        return hash(neutral)
+    }
+
+    public static func contentHash(of record: CreditRecord) -> String {
+        var neutral = record
+        neutral.version = 0
+        neutral.action = .publish
+        neutral.source.batchId = ""
+        return hash(neutral)
+    }
+
+    private static func hash(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data()
+        return SHA256Digest.hex(of: data)
+    }
+}

@@ -1,0 +1,214 @@
+import ExchangeStandard
+import Foundation
+import XMLStream
+
+/// A value after its transforms: what a target field receives.
+public enum FieldValue: Sendable, Hashable {
+    case text(String)
+    case date(LocalDate)
+    case amount(Amount)
+    case number(String)
+    case bool(Bool)
+    case object([String: String])
+
+    /// The value as text, for fields and messages.
+    public var text: String {
+        switch self {
+        case .text(let text), .number(let text): text
+        case .date(let date): date.description
+        case .amount(let amount): amount.yuanString
+        case .bool(let flag): flag ? "true" : "false"
+        case .object(let pairs): pairs.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ";")
+        }
+    }
+
+    var json: JSONValue {
+        switch self {
+        case .text(let text): .string(text)
+        case .number(let text): .number(text)
+        case .date(let date): .string(date.description)
+        case .amount(let amount): .string(amount.yuanString)
+        case .bool(let flag): .bool(flag)
+        case .object(let pairs): .object(pairs.mapValues { .string($0) })
+        }
+    }
+}
+
+/// The result of one expression: values (several for lists), problems, and where the input came from.
+public struct Evaluation: Sendable {
+    public var values: [FieldValue] = []
+    public var problems: [RecordProblem] = []
+    /// `line:column` of the element the first value came from.
+    public var origin: String?
+
+    public var first: FieldValue? { values.first }
+}
+
+/// Runs value expressions and conditions against a record's element tree.
+struct ValueEvaluator {
+    /// A piece of text on its way through the transforms, with the element it came from.
+    private struct Item {
+        var text: String
+        var owner: LocatedElement?
+    }
+
+    func evaluate(_ expression: ValueExpression, in scope: PathScope, field: String) -> Evaluation {
+        var evaluation = Evaluation()
+        var items = sourceItems(expression, in: scope, field: field, evaluation: &evaluation)
+        let transforms = expression.transforms
+        if let owner = items.first?.owner { evaluation.origin = owner.element.position.description }
+
+        items = items.flatMap { item -> [Item] in
+            var text = transforms.trim ? item.text.trimmingWhitespace : item.text
+            for (pattern, template) in transforms.replacements { text = pattern.replacing(in: text, with: template) }
+            if let regex = transforms.regex {
+                guard let extracted = regex.firstMatch(in: text) else { return [] }
+                text = extracted
+            }
+            guard let separator = transforms.split else { return [Item(text: text, owner: item.owner)] }
+            return text.components(separatedBy: separator).map {
+                Item(text: transforms.trim ? $0.trimmingWhitespace : $0, owner: item.owner)
+            }
+        }
+        items.removeAll { $0.text.isEmpty }
+
+        if let table = transforms.codeTable {
+            items = items.compactMap { item in
+                if let mapped = table.entries[item.text] { return Item(text: mapped, owner: item.owner) }
+                if let otherwise = transforms.otherwise { return Item(text: otherwise, owner: item.owner) }
+                evaluation.problems.append(ProblemMessages.unknownCode(field, value: item.text, table: table.name))
+                return nil
+            }
+        }
+        if items.isEmpty, let fallback = transforms.defaultValue {
+            items = [Item(text: fallback, owner: nil)]
+        }
+        if let join = transforms.join, items.count > 1 {
+            items = [Item(text: items.map(\.text).joined(separator: join), owner: items.first?.owner)]
+        }
+        for item in items {
+            if let value = convert(item, transforms.conversion, scope: scope, field: field, problems: &evaluation.problems) {
+                evaluation.values.append(value)
+            }
+        }
+        return evaluation
+    }
+
+    private func sourceItems(_ expression: ValueExpression, in scope: PathScope, field: String, evaluation: inout Evaluation) -> [Item] {
+        switch expression.source {
+        case .constant(let value):
+            return [Item(text: value, owner: nil)]
+        case .path(let path):
+            return path.evaluate(in: scope).map { Item(text: $0.stringValue, owner: $0.owner) }
+        case .concat(let parts):
+            var text = ""
+            var owner: LocatedElement?
+            for part in parts {
+                let result = evaluate(part, in: scope, field: field)
+                evaluation.problems += result.problems
+                text += result.values.map(\.text).joined()
+                if owner == nil, case .path(let path) = part.source { owner = path.evaluate(in: scope).first?.owner }
+            }
+            return [Item(text: text, owner: owner)]
+        case .firstOf(let parts):
+            for part in parts {
+                let result = evaluate(part, in: scope, field: field)
+                if !result.values.isEmpty {
+                    evaluation.problems += result.problems
+                    return result.values.map { Item(text: $0.text, owner: nil) }
+                }
+            }
+            return []
+        case .cases(let cases, let otherwise):
+            let chosen = cases.first { holds($0.condition, in: scope) }?.value ?? otherwise
+            guard let chosen else { return [] }
+            let result = evaluate(chosen, in: scope, field: field)
+            evaluation.problems += result.problems
+            return result.values.map { Item(text: $0.text, owner: nil) }
+        }
+    }
+
+    private func convert(
+        _ item: Item, _ conversion: TransformChain.Conversion?, scope: PathScope, field: String, problems: inout [RecordProblem]
+    ) -> FieldValue? {
+        guard let conversion else { return .text(item.text) }
+        switch conversion {
+        case .date(let patterns):
+            if let date = patterns.lazy.compactMap({ $0.parse(item.text) }).first { return .date(date) }
+            problems.append(ProblemMessages.date(field, value: item.text, formats: patterns.map(\.text).joined(separator: " / ")))
+            return nil
+        case .amount(let unitExpression, let defaultUnit):
+            var unit = defaultUnit
+            if let unitExpression {
+                let unitScope = item.owner.map { scope.with(context: $0) } ?? scope
+                let unitText = evaluate(unitExpression, in: unitScope, field: field).first?.text
+                if let unitText {
+                    guard let parsed = AmountUnit(rawValue: unitText) else {
+                        problems.append(ProblemMessages.unit(field, value: item.text, unit: unitText))
+                        return nil
+                    }
+                    unit = parsed
+                }
+            }
+            do {
+                return .amount(try Amount.parse(item.text, defaultUnit: unit))
+            } catch {
+                problems.append(RecordProblem(field: field, value: item.text, failure: error))
+                return nil
+            }
+        case .integer:
+            guard let value = Int(item.text) else {
+                problems.append(ProblemMessages.number(field, value: item.text, integer: true))
+                return nil
+            }
+            return .number(String(value))
+        case .decimal:
+            guard let value = Decimal(string: item.text, locale: Locale(identifier: "en_US_POSIX")),
+                item.text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") })
+            else {
+                problems.append(ProblemMessages.number(field, value: item.text, integer: false))
+                return nil
+            }
+            return .number("\(value)")
+        case .boolean(let trueValues, let falseValues):
+            if trueValues.contains(item.text) { return .bool(true) }
+            if falseValues.contains(item.text) { return .bool(false) }
+            problems.append(ProblemMessages.boolean(field, value: item.text))
+            return nil
+        case .pairs(let separator, let keyValue):
+            var object: [String: String] = [:]
+            for pair in item.text.components(separatedBy: separator) where !pair.trimmingWhitespace.isEmpty {
+                let parts = pair.components(separatedBy: keyValue)
+                guard parts.count == 2 else {
+                    problems.append(ProblemMessages.pairs(field, value: pair, separator: keyValue))
+                    return nil
+                }
+                object[parts[0].trimmingWhitespace] = parts[1].trimmingWhitespace
+            }
+            return .object(object)
+        }
+    }
+
+    func holds(_ condition: Condition, in scope: PathScope) -> Bool {
+        switch condition {
+        case .equals(let subject, let expected):
+            return texts(subject, scope).contains(expected)
+        case .oneOf(let subject, let options):
+            return texts(subject, scope).contains { options.contains($0) }
+        case .exists(let subject, let flag):
+            return texts(subject, scope).isEmpty != flag
+        case .matches(let subject, let pattern):
+            return texts(subject, scope).contains { pattern.matches($0) }
+        case .all(let parts):
+            return parts.allSatisfy { holds($0, in: scope) }
+        case .any(let parts):
+            return parts.contains { holds($0, in: scope) }
+        case .not(let inner):
+            return !holds(inner, in: scope)
+        }
+    }
+
+    private func texts(_ expression: ValueExpression, _ scope: PathScope) -> [String] {
+        evaluate(expression, in: scope, field: "when").values.map(\.text)
+    }
+}

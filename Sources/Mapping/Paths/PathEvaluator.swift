@@ -1,0 +1,199 @@
+import XMLStream
+
+/// An element together with the elements that enclose it (root first), so `..` and `ancestor::` work
+/// on value trees that hold no parent pointers.
+public struct LocatedElement: Sendable {
+    public var element: XMLElementNode
+    public var ancestors: [XMLElementNode]
+
+    public init(element: XMLElementNode, ancestors: [XMLElementNode]) {
+        self.element = element
+        self.ancestors = ancestors
+    }
+
+    var children: [LocatedElement] {
+        let chain = ancestors + [element]
+        return element.childElements.map { LocatedElement(element: $0, ancestors: chain) }
+    }
+
+    var parent: LocatedElement? {
+        guard let last = ancestors.last else { return nil }
+        return LocatedElement(element: last, ancestors: Array(ancestors.dropLast()))
+    }
+
+    /// A readable absolute location (`/BATCH/BODY/ROW/JLBH`), for traces.
+    public var pathDescription: String {
+        (ancestors + [element]).map { "/" + $0.name.localName }.joined()
+    }
+}
+
+/// What a path selects: elements, or text (attribute values, `name()`, `text()`).
+public enum PathItem: Sendable {
+    case element(LocatedElement)
+    case text(String, owner: LocatedElement)
+
+    /// The XPath string value: an element's text including its descendants.
+    public var stringValue: String {
+        switch self {
+        case .element(let located): located.element.deepText
+        case .text(let text, _): text
+        }
+    }
+
+    /// The element the value came from (an attribute's owner), for positions and relative sub-paths.
+    public var owner: LocatedElement {
+        switch self {
+        case .element(let located): located
+        case .text(_, let owner): owner
+        }
+    }
+}
+
+/// The scope a path is evaluated in.
+public struct PathScope: Sendable {
+    public var context: LocatedElement
+    /// The document root with the content captured so far (batch header and the like).
+    public var root: XMLElementNode?
+    public var variables: [String: [PathItem]]
+
+    public init(context: LocatedElement, root: XMLElementNode?, variables: [String: [PathItem]] = [:]) {
+        self.context = context
+        self.root = root
+        self.variables = variables
+    }
+
+    public func with(context: LocatedElement) -> PathScope {
+        var copy = self
+        copy.context = context
+        return copy
+    }
+}
+
+extension PathExpression {
+    /// Every item the path selects, in document order.
+    public func evaluate(in scope: PathScope) -> [PathItem] {
+        var items: [PathItem]
+        var remaining = steps[...]
+        switch start {
+        case .context:
+            items = [.element(scope.context)]
+        case .variable(let name):
+            items = scope.variables[name] ?? []
+        case .root:
+            guard let root = scope.root, let first = remaining.first else { return [] }
+            let rootItem = LocatedElement(element: root, ancestors: [])
+            var candidates: [LocatedElement]
+            switch first.axis {
+            case .child, .ancestor: candidates = [rootItem]
+            case .descendant: candidates = [rootItem] + Self.descendants(of: rootItem)
+            }
+            candidates = candidates.filter { Self.elementTest(first.test, $0) }
+            items = Self.applyPredicates(first.predicates, to: candidates.map { .element($0) }, scope: scope)
+            remaining = remaining.dropFirst()
+        }
+        for step in remaining {
+            var next: [PathItem] = []
+            for case .element(let located) in items {
+                next.append(contentsOf: Self.apply(step, to: located, scope: scope))
+            }
+            items = next
+        }
+        return items
+    }
+
+    /// The first item's string value, or nil when nothing is selected.
+    public func firstString(in scope: PathScope) -> String? {
+        evaluate(in: scope).first?.stringValue
+    }
+
+    private static func apply(_ step: Step, to located: LocatedElement, scope: PathScope) -> [PathItem] {
+        var selected: [PathItem]
+        switch step.test {
+        case .selfNode:
+            selected = [.element(located)]
+        case .parent:
+            selected = located.parent.map { [.element($0)] } ?? []
+        case .nameFunction:
+            return [.text(located.element.name.localName, owner: located)]
+        case .textFunction:
+            return [.text(located.element.text, owner: located)]
+        case .attribute(let name):
+            let values = located.element.attributes.filter { attribute in
+                (name.localName == "*" || attribute.name.localName == name.localName) && attribute.name.namespaceURI == name.namespaceURI
+            }
+            return values.map { .text($0.value, owner: located) }
+        case .element:
+            switch step.axis {
+            case .child:
+                selected = located.children.filter { elementTest(step.test, $0) }.map { .element($0) }
+            case .descendant:
+                selected = descendants(of: located).filter { elementTest(step.test, $0) }.map { .element($0) }
+            case .ancestor:
+                var cursor = located.parent
+                selected = []
+                while let candidate = cursor {
+                    if elementTest(step.test, candidate) {
+                        selected = [.element(candidate)]
+                        break
+                    }
+                    cursor = candidate.parent
+                }
+            }
+        }
+        return applyPredicates(step.predicates, to: selected, scope: scope)
+    }
+
+    private static func applyPredicates(_ predicates: [Predicate], to items: [PathItem], scope: PathScope) -> [PathItem] {
+        var items = items
+        for predicate in predicates {
+            switch predicate {
+            case .position(let position):
+                items = position <= items.count ? [items[position - 1]] : []
+            case .equals(let left, let right):
+                items = items.filter { item in
+                    let local = scope.with(context: item.owner)
+                    let leftValues = Set(left.evaluate(in: local).map { $0.stringValue.trimmingWhitespace })
+                    switch right {
+                    case .literal(let literal):
+                        return leftValues.contains(literal)
+                    case .path(let path):
+                        let rightValues = path.evaluate(in: local).map { $0.stringValue.trimmingWhitespace }
+                        return rightValues.contains { leftValues.contains($0) }
+                    }
+                }
+            }
+        }
+        return items
+    }
+
+    static func elementTest(_ test: Test, _ located: LocatedElement) -> Bool {
+        guard case .element(let name) = test else { return false }
+        let actual = located.element.name
+        return (name.namespaceURI == "*" || name.namespaceURI == actual.namespaceURI)
+            && (name.localName == "*" || name.localName == actual.localName)
+    }
+
+    static func descendants(of located: LocatedElement) -> [LocatedElement] {
+        var result: [LocatedElement] = []
+        for child in located.children {
+            result.append(child)
+            result.append(contentsOf: descendants(of: child))
+        }
+        return result
+    }
+}
+
+extension String {
+    /// Trims ASCII and ideographic whitespace (U+3000), which department systems pad values with.
+    var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isWhitespace || scalar == "\u{3000}" || scalar == "\u{FEFF}"
+        }
+        while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
+    }
+}

@@ -1,0 +1,79 @@
+import XMLStream
+
+/// A path into a record's element tree: the small XPath subset integrators write in mapping files.
+///
+/// Grammar (whitespace not allowed inside a path):
+/// - `a/b/c` children, `a//b` descendants, `@attr` attributes, `.` the context, `..` its parent,
+///   `*` any element, `name()` the element's local name, `text()` its own text;
+/// - a leading `/` starts at the document root, `$name` at a bound variable (`$record`, a `forEach`'s `as`),
+///   `ancestor::Name` at the nearest enclosing element of that name (the project around a bulletin);
+/// - predicates: `[2]` (1-based position), `[@attr='v']`, `[child='v']`, `[@attr=$var/@x]`.
+/// Names take the file's `namespaces:` prefixes; unprefixed element names take `defaultNamespace`,
+/// unprefixed attributes never do (XML Namespaces 1.0).
+public struct PathExpression: Hashable, Sendable, CustomStringConvertible {
+    public enum Start: Hashable, Sendable {
+        case context
+        case root
+        case variable(String)
+    }
+
+    public enum Axis: Hashable, Sendable {
+        case child
+        case descendant
+        case ancestor
+    }
+
+    public enum Test: Hashable, Sendable {
+        case element(XMLQualifiedName)
+        case attribute(XMLQualifiedName)
+        case selfNode
+        case parent
+        case nameFunction
+        case textFunction
+    }
+
+    public indirect enum Predicate: Hashable, Sendable {
+        case position(Int)
+        case equals(PathExpression, Operand)
+    }
+
+    public enum Operand: Hashable, Sendable {
+        case literal(String)
+        case path(PathExpression)
+    }
+
+    public struct Step: Hashable, Sendable {
+        public var axis: Axis
+        public var test: Test
+        public var predicates: [Predicate]
+    }
+
+    public var start: Start
+    public var steps: [Step]
+    public var text: String
+
+    public var description: String { text }
+
+    /// Variables a path reads, so `mappings check` can flag unbound ones.
+    public var variables: Set<String> {
+        var names: Set<String> = []
+        if case .variable(let name) = start { names.insert(name) }
+        for step in steps {
+            for case .equals(let left, let right) in step.predicates {
+                names.formUnion(left.variables)
+                if case .path(let path) = right { names.formUnion(path.variables) }
+            }
+        }
+        return names
+    }
+
+    /// Whether every step selects elements (no attribute or function at the end): what `forEach`,
+    /// record paths and redaction need.
+    public var selectsElements: Bool {
+        guard let last = steps.last else { return true }
+        switch last.test {
+        case .element, .selfNode, .parent: return true
+        case .attribute, .nameFunction, .textFunction: return false
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ExchangeStandard
+import XMLStream
+
+/// The batch-level values a mapping reads outside records.
+public struct BatchInfo: Sendable, Hashable, Codable {
+    public var number: String?
+    public var system: String?
+    public var generatedAt: String?
+}
+
+/// Streams one batch through a mapping: bytes in, record outcomes out, one record tree at a time.
+///
+/// Not thread-safe: one translator per batch, used by one task.
+public final class BatchTranslator {
+    public let mapper: RecordMapper
+    private let reader: XMLRecordReader
+    private var context: TranslationContext
+    private let batchIdFromDocument: Bool
+    private var batchNumber: String?
+
+    /// - Parameter context: an empty `batchId` means "use the batch number the document carries".
+    public init(mapper: RecordMapper, context: TranslationContext, limits: XMLStreamLimits = XMLStreamLimits()) {
+        self.mapper = mapper
+        self.context = context
+        self.batchIdFromDocument = context.batchId.isEmpty
+        self.reader = XMLRecordReader(recordPatterns: mapper.spec.records.map(\.pattern), limits: limits)
+    }
+
+    public func feed(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [RecordOutcome] {
+        try reader.feed(chunk).compactMap(map)
+    }
+
+    public func finish() throws(XMLStreamError) -> [RecordOutcome] {
+        try reader.finish().compactMap(map)
+    }
+
+    /// Batch values read from the document root; complete after `finish()`.
+    public var batchInfo: BatchInfo {
+        guard let root = reader.documentContext else { return BatchInfo() }
+        return Self.batchInfo(spec: mapper.spec.batch, root: root)
+    }
+
+    static func batchInfo(spec: BatchSpec, root: XMLElementNode) -> BatchInfo {
+        let scope = PathScope(context: LocatedElement(element: root, ancestors: []), root: root)
+        let evaluator = ValueEvaluator()
+        func value(_ expression: ValueExpression?) -> String? {
+            guard let expression else { return nil }
+            return evaluator.evaluate(expression, in: scope, field: "batch").first?.text
+        }
+        return BatchInfo(number: value(spec.number), system: value(spec.system), generatedAt: value(spec.generatedAt))
+    }
+
+    private func map(_ streamed: XMLStreamedRecord) -> RecordOutcome? {
+        if batchIdFromDocument, batchNumber == nil, let root = streamed.ancestors.first {
+            batchNumber = Self.batchInfo(spec: mapper.spec.batch, root: root).number
+            if let batchNumber { context.batchId = batchNumber }
+        }
+        return mapper.map(streamed, context: context)
+    }
+}
