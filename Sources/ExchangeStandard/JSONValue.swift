@@ -3,6 +3,10 @@ import Foundation
 /// A JSON value for the open-ended parts of the standard (`fields` of a hub record).
 ///
 /// Numbers are kept as their decimal text so that amounts and counts pass through exactly.
+///
+/// The JSON carries the number's value, not its spelling: `.number("12.50")` is written `12.5` and reads back as
+/// `.number("12.5")` (likewise `3.0` → `3`, `1e3` → `1000`). Mappings put canonical text in `.number`, and keep
+/// text whose digits matter (amounts with two decimals, codes with leading zeros) in `.string`.
 public enum JSONValue: Hashable, Sendable, Codable {
     case string(String)
     case number(String)

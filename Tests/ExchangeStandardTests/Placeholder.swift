@@ -1,4 +1,0 @@
-import Testing
-@testable import ExchangeStandard
-
-@Test func moduleLoads() { #expect(Bool(true)) }
