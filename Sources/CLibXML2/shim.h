@@ -12,8 +12,41 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlmemory.h>
 #include <libxml/encoding.h>
+#include <libxml/globals.h>
 
 /// `xmlFree` is a global function pointer, which Swift 6 treats as shared mutable state.
 static inline void cxml_free(void *pointer) { xmlFree(pointer); }
+
+/// `XML_SAX2_MAGIC` does not fit Swift's imported integer macro types reliably.
+static inline unsigned int cxml_sax2_magic(void) { return XML_SAX2_MAGIC; }
+
+/// Generic (printf-style) errors are variadic, which Swift cannot implement; this one drops them.
+static inline void cxml_ignore_generic_error(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+
+/// The per-thread error handlers libxml2 uses for errors that have no parser context
+/// (an iconv conversion failure, "xmlParseChunk: encoder error").
+typedef struct {
+    xmlStructuredErrorFunc structured;
+    void *structuredContext;
+    xmlGenericErrorFunc generic;
+    void *genericContext;
+} cxml_error_handlers;
+
+/// Routes this thread's context-free libxml2 errors to `structured` (and silences the generic
+/// channel, which would print to stderr); returns the handlers to put back afterwards.
+static inline cxml_error_handlers cxml_install_error_handlers(void *context, xmlStructuredErrorFunc structured) {
+    cxml_error_handlers saved = { xmlStructuredError, xmlStructuredErrorContext, xmlGenericError, xmlGenericErrorContext };
+    xmlSetStructuredErrorFunc(context, structured);
+    xmlSetGenericErrorFunc(NULL, cxml_ignore_generic_error);
+    return saved;
+}
+
+static inline void cxml_restore_error_handlers(cxml_error_handlers saved) {
+    xmlSetStructuredErrorFunc(saved.structuredContext, saved.structured);
+    xmlSetGenericErrorFunc(saved.genericContext, saved.generic);
+}
 
 #endif

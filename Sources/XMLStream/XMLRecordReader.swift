@@ -1,96 +1,203 @@
-/// One record element the stream found, with the elements around it.
-public struct XMLStreamedRecord: Sendable {
-    /// Which of the reader's record patterns matched.
-    public var patternIndex: Int
-    /// The record element with its whole subtree.
-    public var element: XMLElementNode
-    /// The open ancestors, root first. Each carries its attributes and the complete child subtrees
-    /// that closed before this record began (records themselves excluded), so a record can read
-    /// the project and section around it, or the batch header.
-    public var ancestors: [XMLElementNode]
-
-    public init(patternIndex: Int, element: XMLElementNode, ancestors: [XMLElementNode]) {
-        self.patternIndex = patternIndex
-        self.element = element
-        self.ancestors = ancestors
-    }
-}
+import CLibXML2
 
 /// Streams a document in chunks and yields one element tree per record.
 ///
-/// Implementation pending (issue #2): this placeholder only fixes the API the mapping builds on.
+/// A libxml2 SAX2 push parser underneath: memory stays bounded by `limits` whatever the size of
+/// the batch, because records are handed out as soon as they close and only the context around
+/// them is kept. Entities are never expanded or loaded and external DTDs are never read: see
+/// `XMLRecordReader+SAX.swift` for the DOCTYPE rules.
+///
+/// One reader reads one document. It is not thread-safe and not `Sendable`: create one per batch
+/// in the task that receives the body. After any error the reader is spent and rethrows that error.
 public final class XMLRecordReader {
     public let recordPatterns: [XMLPathPattern]
     public let limits: XMLStreamLimits
 
+    var assembler: XMLRecordAssembler
+    var parser: xmlParserCtxtPtr?
+    /// The first bytes, held back until there are enough for libxml2 to detect the encoding.
+    private var prologue: [UInt8] = []
+    var sniffer = XMLBodySniffer()
+    private var byteCount = 0
+    /// The first error; once set, every call rethrows it.
+    private var failure: XMLStreamError?
+    /// An error raised inside a libxml2 callback, thrown when the libxml2 call returns.
+    var callbackError: XMLStreamError?
+    private var finished = false
+    /// Set while `finish()` runs, where an error with elements still open means truncation.
+    var finishing = false
+    /// libxml2 interns names in its dictionary: one Swift string per distinct pointer.
+    var nameCache: [UnsafeRawPointer: String] = [:]
+    var tagScan = PendingTagScan()
+
+    /// libxml2 needs 4 bytes to recognise a BOM or UTF-16 before it reads the XML declaration.
+    private static let detectionBytes = 4
+    /// Pieces handed to libxml2 at once: small enough that an error or a limit stops the parse soon
+    /// and that CDATA (delivered 300 bytes per call by libxml2 2.9) never piles up.
+    private static let pieceSize = 4096
+
     public init(recordPatterns: [XMLPathPattern], limits: XMLStreamLimits = XMLStreamLimits()) {
+        _ = Self.initializeLibxml2
         self.recordPatterns = recordPatterns
         self.limits = limits
+        self.assembler = XMLRecordAssembler(patterns: recordPatterns, limits: limits)
     }
+
+    deinit {
+        if let parser { xmlFreeParserCtxt(parser) }
+    }
+
+    /// libxml2 wants one initialisation before it is used from several threads.
+    private static let initializeLibxml2: Void = xmlInitParser()
 
     /// Parses the next chunk and returns the records it completed.
     public func feed(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [XMLStreamedRecord] {
-        throw XMLStreamError(code: .malformed, message: "not implemented", position: nil)
+        try checkUsable()
+        guard !chunk.isEmpty else { return [] }
+        byteCount += chunk.count
+        if byteCount > limits.maxBytes {
+            throw fail(XMLStreamError(code: .sizeLimit, message: "the batch is larger than \(limits.maxBytes) bytes", position: currentPosition))
+        }
+        let error = chunk.withContiguousStorageIfAvailable { parse($0) } ?? Array(chunk).withUnsafeBufferPointer { parse($0) }
+        if let error { throw fail(error) }
+        return assembler.takeRecords()
     }
 
     /// Ends the document; throws when it is incomplete.
     public func finish() throws(XMLStreamError) -> [XMLStreamedRecord] {
-        throw XMLStreamError(code: .malformed, message: "not implemented", position: nil)
+        try checkUsable()
+        if parser == nil {
+            guard byteCount > 0 else {
+                throw fail(XMLStreamError(code: .empty, message: "the body is empty", position: nil))
+            }
+            if let error = startParser() { throw fail(error) }
+        }
+        finishing = true
+        if let error = push(UnsafeBufferPointer(start: nil, count: 0), terminate: true) { throw fail(error) }
+        if let open = assembler.innermostOpenElement {
+            // libxml2 reports an unclosed document; this is the guard should it ever not.
+            throw fail(truncationError(detail: "element <\(open.name)> opened at \(open.position) is not closed", position: currentPosition))
+        }
+        guard assembler.rootStarted else {
+            throw fail(truncationError(detail: "there is no root element", position: currentPosition))
+        }
+        finished = true
+        return assembler.takeRecords()
     }
 
     /// The root element with its attributes and the non-record content captured while streaming
     /// (bounded by `limits.maxContextBytes`): where batch-level values are read.
-    public private(set) var documentContext: XMLElementNode?
-}
+    ///
+    /// Available once the root element has started, complete after `finish()`. Children that
+    /// contained records are left out, as are the records themselves; when the root is itself a
+    /// record this is the root's name and attributes only.
+    public var documentContext: XMLElementNode? { assembler.documentContext }
 
-public struct XMLStreamLimits: Sendable, Hashable {
-    public var maxDepth = 256
-    public var maxTextNodeBytes = 8 << 20
-    public var maxAttributesPerElement = 256
-    public var maxRecords = 1_000_000
-    public var maxBytes = 1 << 30
-    /// Bytes of non-record content kept as context around records.
-    public var maxContextBytes = 1 << 20
-    /// Bytes of one record's subtree.
-    public var maxRecordBytes = 16 << 20
+    // MARK: - Feeding libxml2
 
-    public init() {}
-}
-
-public struct XMLStreamError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-
-        public static let malformed = Code("malformed")
-        public static let empty = Code("empty")
-        public static let notXML = Code("not_xml")
-        public static let truncated = Code("truncated")
-        public static let encoding = Code("encoding")
-        public static let doctypeEntities = Code("doctype_entities")
-        public static let externalEntity = Code("external_entity")
-        public static let entityReference = Code("entity_reference")
-        public static let depthLimit = Code("depth_limit")
-        public static let textLimit = Code("text_limit")
-        public static let attributeLimit = Code("attribute_limit")
-        public static let recordLimit = Code("record_limit")
-        public static let sizeLimit = Code("size_limit")
-        public static let contextLimit = Code("context_limit")
-        public static let recordSizeLimit = Code("record_size_limit")
+    private func checkUsable() throws(XMLStreamError) {
+        if let failure { throw failure }
+        if finished {
+            throw XMLStreamError(code: .readerFinished, message: "the document was already finished; use a new reader", position: nil)
+        }
     }
 
-    public var code: Code
-    public var message: String
-    public var position: XMLPosition?
-
-    public init(code: Code, message: String, position: XMLPosition?) {
-        self.code = code
-        self.message = message
-        self.position = position
+    /// Remembers the first error, stops libxml2 and returns the error to throw.
+    func fail(_ error: XMLStreamError) -> XMLStreamError {
+        if failure == nil { failure = error }
+        if let parser { xmlStopParser(parser) }
+        return failure!
     }
 
-    public var description: String {
-        if let position { "\(position.line):\(position.column): \(message)" } else { message }
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> XMLStreamError? {
+        sniffer.inspect(bytes)
+        var rest = bytes[...]
+        if parser == nil {
+            let needed = Self.detectionBytes - prologue.count
+            prologue.append(contentsOf: rest.prefix(needed))
+            rest = rest.dropFirst(needed)
+            guard prologue.count >= Self.detectionBytes else { return nil }
+            if let error = startParser() { return error }
+        }
+        while !rest.isEmpty {
+            let piece = rest.prefix(Self.pieceSize)
+            rest = rest.dropFirst(piece.count)
+            if let error = push(UnsafeBufferPointer(rebasing: piece), terminate: false) { return error }
+        }
+        return nil
+    }
+
+    private func startParser() -> XMLStreamError? {
+        let initial = prologue
+        prologue = []
+        var handler = Self.makeSAXHandler()
+        let context = initial.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                xmlCreatePushParserCtxt(&handler, Unmanaged.passUnretained(self).toOpaque(), chars.baseAddress, Int32(chars.count), nil)
+            }
+        }
+        guard let context else {
+            return XMLStreamError(code: .malformed, message: "libxml2 could not create a parser", position: nil)
+        }
+        parser = context
+        // NONET: nothing is ever fetched. Deliberately absent: NOENT (entity substitution),
+        // DTDLOAD/DTDVALID/DTDATTR (external DTDs), HUGE (libxml2's own size guards stay on).
+        // libxml2 2.9's push parser has no depth limit of its own; the assembler counts depth.
+        xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue))
+        return nil
+    }
+
+    /// Hands one piece to libxml2, then makes it parse what it can and checks what it holds back.
+    private func push(_ piece: UnsafeBufferPointer<UInt8>, terminate: Bool) -> XMLStreamError? {
+        guard let parser else { return nil }
+        let status = withErrorCapture {
+            piece.withMemoryRebound(to: CChar.self) { xmlParseChunk(parser, $0.baseAddress, Int32($0.count), terminate ? 1 : 0) }
+        }
+        if let error = parserError(status: status) { return error }
+        if terminate { return nil }
+
+        // libxml2 2.9 hands CDATA out 300 bytes per xmlParseChunk call; without more calls a long
+        // CDATA section would pile up in its buffer until "Huge input lookup".
+        while let input = parser.pointee.input, input.pointee.end - input.pointee.cur > 300 {
+            let before = inputOffset
+            let status = withErrorCapture { xmlParseChunk(parser, nil, 0, 0) }
+            if let error = parserError(status: status) { return error }
+            if inputOffset == before { break }
+        }
+        return checkHeldBackInput()
+    }
+
+    /// The error a libxml2 call left: ours from a callback first, then libxml2's own.
+    private func parserError(status: Int32) -> XMLStreamError? {
+        if let callbackError { return callbackError }
+        guard status != 0, let parser else { return nil }
+        if let last = xmlCtxtGetLastError(parser), last.pointee.code != 0 {
+            return streamError(from: last.pointee)
+        }
+        return XMLStreamError(code: .malformed, message: "libxml2 stopped with error \(status)", position: currentPosition)
+    }
+
+    /// Runs a libxml2 call with this thread's context-free error handlers pointed at this reader.
+    private func withErrorCapture<T>(_ body: () -> T) -> T {
+        let saved = cxml_install_error_handlers(Unmanaged.passUnretained(self).toOpaque()) { context, error in
+            guard let context, let error else { return }
+            Unmanaged<XMLRecordReader>.fromOpaque(context).takeUnretainedValue().reportContextFreeError(error.pointee)
+        }
+        defer { cxml_restore_error_handlers(saved) }
+        return body()
+    }
+
+    // MARK: - Positions
+
+    /// Where libxml2's input stands now.
+    var currentPosition: XMLPosition? {
+        guard let input = parser?.pointee.input else { return nil }
+        return XMLPosition(line: Int(input.pointee.line), column: Int(input.pointee.col))
+    }
+
+    /// libxml2's read position counted from the start of the decoded input; survives buffer shrinks.
+    var inputOffset: Int {
+        guard let input = parser?.pointee.input, let cur = input.pointee.cur, let base = input.pointee.base else { return 0 }
+        return Int(input.pointee.consumed) + (cur - base)
     }
 }

@@ -1,0 +1,224 @@
+/// Turns the parser's element events into records, their ancestors and the document context.
+///
+/// Kept apart from libxml2 so that the tree rules (what is a record, what context is kept, what
+/// text survives, which limits apply) live in plain Swift: the SAX layer only converts C strings.
+struct XMLRecordAssembler {
+    /// An element that is open, with what has been captured inside it so far.
+    private struct Frame {
+        var node: XMLElementNode
+        var hasElementChildren = false
+        /// Outside records only: a record started somewhere inside, so the subtree is not context.
+        var containsRecord = false
+        /// Outside records only: what this frame and its captured children count toward context.
+        var retainedBytes = 0
+    }
+
+    let patterns: [XMLPathPattern]
+    let limits: XMLStreamLimits
+
+    /// Open elements outside any record, root first.
+    private var context: [Frame] = []
+    /// Their names, kept alongside for pattern matching.
+    private var path: [XMLQualifiedName] = []
+    /// Open elements of the record being read, record element first; empty between records.
+    private var record: [Frame] = []
+    private var recordPatternIndex = 0
+    private var recordAncestors: [XMLElementNode] = []
+    private var recordBytes = 0
+    private var contextBytes = 0
+    private(set) var recordCount = 0
+    private var completed: [XMLStreamedRecord] = []
+
+    /// Character data since the last tag, merged across text, CDATA and comments.
+    private var pendingText: [UInt8] = []
+    private var pendingTextIsWhitespace = true
+
+    private var closedRoot: XMLElementNode?
+    /// The root element's name and attributes when the root itself is a record.
+    private var recordRoot: XMLElementNode?
+    private(set) var rootStarted = false
+
+    /// Approximate bookkeeping cost of one element or attribute beside its strings.
+    private static let elementOverhead = 64
+    private static let attributeOverhead = 32
+    private static let textOverhead = 32
+
+    init(patterns: [XMLPathPattern], limits: XMLStreamLimits) {
+        self.patterns = patterns
+        self.limits = limits
+    }
+
+    var depth: Int { context.count + record.count }
+
+    /// The innermost open element, for messages about truncated documents.
+    var innermostOpenElement: XMLElementNode? { record.last?.node ?? context.last?.node }
+
+    /// The root with its attributes and the content captured outside records.
+    var documentContext: XMLElementNode? {
+        if let closedRoot { return closedRoot }
+        if let root = context.first { return root.node }
+        return recordRoot
+    }
+
+    mutating func takeRecords() -> [XMLStreamedRecord] {
+        defer { completed = [] }
+        return completed
+    }
+
+    // MARK: - Events
+
+    /// Refuses an element before its attributes are converted, so that limits cost nothing.
+    func admitElement(named name: XMLQualifiedName, attributeCount: Int, at position: XMLPosition) throws(XMLStreamError) {
+        if depth + 1 > limits.maxDepth {
+            throw XMLStreamError(
+                code: .depthLimit,
+                message: "element <\(name)> is nested \(depth + 1) levels deep; at most \(limits.maxDepth) are allowed",
+                position: position)
+        }
+        if attributeCount > limits.maxAttributesPerElement {
+            throw XMLStreamError(
+                code: .attributeLimit,
+                message: "element <\(name)> has \(attributeCount) attributes and namespace declarations; "
+                    + "at most \(limits.maxAttributesPerElement) are allowed",
+                position: position)
+        }
+    }
+
+    mutating func startElement(_ element: XMLElementNode) throws(XMLStreamError) {
+        try flushText(closingElement: false)
+        let cost = Self.cost(of: element)
+
+        if !record.isEmpty {
+            try addRecordBytes(cost, at: element.position)
+            record[record.count - 1].hasElementChildren = true
+            record.append(Frame(node: element))
+            return
+        }
+
+        rootStarted = true
+        path.append(element.name)
+        if let index = patterns.firstIndex(where: { $0.matches(path) }) {
+            path.removeLast()
+            recordCount += 1
+            if recordCount > limits.maxRecords {
+                throw XMLStreamError(
+                    code: .recordLimit, message: "the batch has more than \(limits.maxRecords) records", position: element.position)
+            }
+            if context.isEmpty {
+                recordRoot = element
+            } else {
+                context[context.count - 1].hasElementChildren = true
+                context[context.count - 1].containsRecord = true
+            }
+            recordAncestors = context.map(\.node)
+            recordPatternIndex = index
+            recordBytes = 0
+            try addRecordBytes(cost, at: element.position)
+            record = [Frame(node: element)]
+            return
+        }
+
+        try addContextBytes(cost, at: element.position)
+        if !context.isEmpty { context[context.count - 1].hasElementChildren = true }
+        context.append(Frame(node: element, retainedBytes: cost))
+    }
+
+    mutating func endElement() throws(XMLStreamError) {
+        try flushText(closingElement: true)
+
+        if let frame = record.popLast() {
+            if record.isEmpty {
+                completed.append(XMLStreamedRecord(patternIndex: recordPatternIndex, element: frame.node, ancestors: recordAncestors))
+                recordAncestors = []
+            } else {
+                record[record.count - 1].node.children.append(.element(frame.node))
+            }
+            return
+        }
+
+        guard let frame = context.popLast() else { return }
+        path.removeLast()
+        guard !context.isEmpty else {
+            closedRoot = frame.node
+            return
+        }
+        let parent = context.count - 1
+        if frame.containsRecord {
+            // Its records were handed out; what it held besides them belonged to them.
+            contextBytes -= frame.retainedBytes
+            context[parent].containsRecord = true
+        } else {
+            context[parent].node.children.append(.element(frame.node))
+            context[parent].retainedBytes += frame.retainedBytes
+        }
+    }
+
+    /// Character data, text and CDATA alike; consecutive runs merge into one `.text` child.
+    mutating func characters(_ bytes: UnsafeBufferPointer<UInt8>) throws(XMLStreamError) {
+        guard depth > 0, !bytes.isEmpty else { return }
+        if pendingText.count + bytes.count > limits.maxTextNodeBytes {
+            let owner = innermostOpenElement.map { " in <\($0.name)> (opened at \($0.position))" } ?? ""
+            throw XMLStreamError(
+                code: .textLimit, message: "a text run\(owner) is longer than \(limits.maxTextNodeBytes) bytes", position: nil)
+        }
+        if pendingTextIsWhitespace {
+            pendingTextIsWhitespace = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
+        }
+        pendingText.append(contentsOf: bytes)
+    }
+
+    // MARK: - Internals
+
+    /// Whitespace-only runs next to child elements are layout and are dropped; any other run,
+    /// and whitespace that is an element's whole content, is kept verbatim.
+    private mutating func flushText(closingElement: Bool) throws(XMLStreamError) {
+        guard !pendingText.isEmpty else { return }
+        defer {
+            pendingText.removeAll(keepingCapacity: pendingText.capacity <= 1 << 16)
+            pendingTextIsWhitespace = true
+        }
+        let inRecord = !record.isEmpty
+        guard let hasElementChildren = inRecord ? record.last?.hasElementChildren : context.last?.hasElementChildren else { return }
+        if pendingTextIsWhitespace && (!closingElement || hasElementChildren) { return }
+
+        let text = String(decoding: pendingText, as: UTF8.self)
+        let cost = pendingText.count + Self.textOverhead
+        if inRecord {
+            try addRecordBytes(cost, at: record[0].node.position)
+            record[record.count - 1].node.children.append(.text(text))
+        } else {
+            let index = context.count - 1
+            try addContextBytes(cost, at: context[index].node.position)
+            context[index].retainedBytes += cost
+            context[index].node.children.append(.text(text))
+        }
+    }
+
+    private mutating func addRecordBytes(_ bytes: Int, at position: XMLPosition) throws(XMLStreamError) {
+        recordBytes += bytes
+        if recordBytes > limits.maxRecordBytes {
+            let what = record.first.map(\.node).map { "the record <\($0.name)> opened at \($0.position)" } ?? "a record"
+            throw XMLStreamError(
+                code: .recordSizeLimit, message: "\(what) is larger than \(limits.maxRecordBytes) bytes", position: position)
+        }
+    }
+
+    private mutating func addContextBytes(_ bytes: Int, at position: XMLPosition) throws(XMLStreamError) {
+        contextBytes += bytes
+        if contextBytes > limits.maxContextBytes {
+            throw XMLStreamError(
+                code: .contextLimit,
+                message: "content outside records kept as context exceeds \(limits.maxContextBytes) bytes; "
+                    + "check that the record patterns match the batch's records",
+                position: position)
+        }
+    }
+
+    private static func cost(of element: XMLElementNode) -> Int {
+        var bytes = elementOverhead + element.name.localName.utf8.count + (element.prefix?.utf8.count ?? 0)
+        for attribute in element.attributes {
+            bytes += attributeOverhead + attribute.name.localName.utf8.count + attribute.value.utf8.count
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,192 @@
+import CLibXML2
+
+// MARK: - The SAX2 handler table
+//
+// The table is the reader's security boundary. Only these callbacks exist, so libxml2 has nowhere
+// to keep an entity or a DTD:
+// - entity declarations (general or parameter, internal or external) are refused when declared,
+//   so entities are never expanded and a billion-laughs document stops at its first declaration;
+// - `getEntity`/`getParameterEntity` refuse every name (libxml2 resolves the five predefined
+//   entities before asking), `reference` refuses what libxml2 lets through as a warning
+//   (undeclared entities in a document with an external DTD), `resolveEntity` refuses to load;
+// - there is no `externalSubset` callback, so a DOCTYPE's external DTD is never read; the
+//   DOCTYPE itself is accepted, as are element, attribute-list and notation declarations, but
+//   attribute values defaulted by the DTD are not reported (the document text is what counts,
+//   and a default repeated on every element would be an amplification like entities).
+
+extension XMLRecordReader {
+    static func makeSAXHandler() -> xmlSAXHandler {
+        var handler = xmlSAXHandler()
+        handler.initialized = cxml_sax2_magic()
+
+        handler.startElementNs = { context, localName, prefix, uri, namespaceCount, _, attributeCount, defaultedCount, attributes in
+            guard let reader = readerFrom(context), let localName else { return }
+            reader.startElement(
+                localName: localName, prefix: prefix, uri: uri, namespaceCount: Int(namespaceCount),
+                attributeCount: Int(attributeCount - defaultedCount), attributes: attributes)
+        }
+        handler.endElementNs = { context, _, _, _ in
+            guard let reader = readerFrom(context), reader.callbackError == nil else { return }
+            do throws(XMLStreamError) { try reader.assembler.endElement() } catch { reader.raise(error) }
+        }
+        // One function for all three, so that libxml2 sees `ignorableWhitespace == characters`
+        // and never tries to tell layout whitespace from content.
+        let characters: charactersSAXFunc = { context, bytes, count in
+            guard let reader = readerFrom(context), reader.callbackError == nil, let bytes else { return }
+            do throws(XMLStreamError) {
+                try reader.assembler.characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
+            } catch {
+                reader.raise(error)
+            }
+        }
+        handler.characters = characters
+        handler.ignorableWhitespace = characters
+        handler.cdataBlock = characters
+
+        handler.entityDecl = { context, name, type, _, _, _ in
+            let name = name.map { String(cString: $0) } ?? ""
+            switch xmlEntityType(UInt32(type)) {
+            case XML_EXTERNAL_GENERAL_PARSED_ENTITY, XML_EXTERNAL_GENERAL_UNPARSED_ENTITY, XML_EXTERNAL_PARAMETER_ENTITY:
+                readerFrom(context)?.raise(
+                    XMLStreamError(
+                        code: .externalEntity,
+                        message: "the DOCTYPE declares the external entity '\(name)'; external entities are never loaded",
+                        position: nil))
+            default:
+                readerFrom(context)?.raise(
+                    XMLStreamError(
+                        code: .doctypeEntities,
+                        message: "the DOCTYPE declares the entity '\(name)'; documents that declare entities are refused",
+                        position: nil))
+            }
+        }
+        handler.unparsedEntityDecl = { context, name, _, _, _ in
+            let name = name.map { String(cString: $0) } ?? ""
+            readerFrom(context)?.raise(
+                XMLStreamError(
+                    code: .externalEntity,
+                    message: "the DOCTYPE declares the external entity '\(name)'; external entities are never loaded",
+                    position: nil))
+        }
+        handler.getEntity = { context, name in
+            let name = name.map { String(cString: $0) } ?? ""
+            readerFrom(context)?.raise(
+                XMLStreamError(
+                    code: .entityReference,
+                    message: "reference to the undeclared entity &\(name);; only &lt; &gt; &amp; &apos; &quot; and character references are allowed",
+                    position: nil))
+            return nil
+        }
+        handler.getParameterEntity = { context, name in
+            let name = name.map { String(cString: $0) } ?? ""
+            readerFrom(context)?.raise(
+                XMLStreamError(code: .entityReference, message: "reference to the undeclared parameter entity %\(name);", position: nil))
+            return nil
+        }
+        handler.reference = { context, name in
+            let name = name.map { String(cString: $0) } ?? ""
+            readerFrom(context)?.raise(
+                XMLStreamError(code: .entityReference, message: "reference to the undeclared entity &\(name);", position: nil))
+        }
+        handler.resolveEntity = { context, _, systemID in
+            let target = systemID.map { " '\(String(cString: $0))'" } ?? ""
+            readerFrom(context)?.raise(
+                XMLStreamError(
+                    code: .externalEntity, message: "libxml2 asked to load\(target); external resources are never loaded", position: nil))
+            return nil
+        }
+        handler.serror = { context, error in
+            guard let error else { return }
+            readerFrom(context)?.reportParserError(error.pointee)
+        }
+        return handler
+    }
+
+    private static func reader(_ context: UnsafeMutableRawPointer?) -> XMLRecordReader? {
+        context.map { Unmanaged<XMLRecordReader>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    // MARK: - Elements
+
+    private func startElement(
+        localName: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?, namespaceCount: Int,
+        attributeCount: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) {
+        guard callbackError == nil else { return }
+        let name = XMLQualifiedName(interned(localName), namespaceURI: uri.map(interned) ?? "")
+        let position = startTagPosition()
+        do throws(XMLStreamError) {
+            try assembler.admitElement(named: name, attributeCount: attributeCount + namespaceCount, at: position)
+            var list: [XMLAttributeNode] = []
+            if let attributes, attributeCount > 0 {
+                list.reserveCapacity(attributeCount)
+                // libxml2 passes five pointers per attribute: local name, prefix, URI, value start, value end.
+                for index in 0..<attributeCount {
+                    let entry = attributes + 5 * index
+                    guard let localPointer = entry[0], let start = entry[3], let end = entry[4] else { continue }
+                    let attributeName = XMLQualifiedName(interned(localPointer), namespaceURI: entry[2].map(interned) ?? "")
+                    let length = end - start
+                    if length > limits.maxTextNodeBytes {
+                        throw XMLStreamError(
+                            code: .textLimit,
+                            message: "attribute \(attributeName) of <\(name)> is longer than \(limits.maxTextNodeBytes) bytes",
+                            position: position)
+                    }
+                    let value = String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
+                    list.append(XMLAttributeNode(name: attributeName, prefix: entry[1].map(interned), value: value))
+                }
+            }
+            try assembler.startElement(
+                XMLElementNode(name: name, prefix: prefix.map(interned), attributes: list, children: [], position: position))
+        } catch {
+            raise(error)
+        }
+    }
+
+    /// A name from libxml2's dictionary as a Swift string, converted once per distinct name.
+    private func interned(_ pointer: UnsafePointer<xmlChar>) -> String {
+        let key = UnsafeRawPointer(pointer)
+        if let string = nameCache[key] { return string }
+        let string = String(cString: pointer)
+        // Names are few in honest documents; a document that invents names cannot grow the cache.
+        if nameCache.count >= 4096 { nameCache.removeAll(keepingCapacity: true) }
+        nameCache[key] = string
+        return string
+    }
+
+    /// Where the start tag being reported begins: libxml2 calls back with its input on the tag's
+    /// `>`, and the tag is still in its buffer, so walk back to the `<` (which no attribute value
+    /// may contain). Columns count characters, as libxml2's do.
+    private func startTagPosition() -> XMLPosition {
+        guard let input = parser?.pointee.input?.pointee, let cur = input.cur, let base = input.base else {
+            return XMLPosition(line: 0, column: 0)
+        }
+        let line = Int(input.line)
+        let column = Int(input.col)
+        var start = cur
+        while start > base && start.pointee != UInt8(ascii: "<") { start -= 1 }
+        guard start.pointee == UInt8(ascii: "<") else { return XMLPosition(line: line, column: column) }
+
+        var newlines = 0
+        var characters = 0
+        for byte in UnsafeBufferPointer(start: start, count: cur - start) {
+            if byte == 0x0A { newlines += 1 }
+            if byte & 0xC0 != 0x80 { characters += 1 }
+        }
+        if newlines == 0 { return XMLPosition(line: line, column: max(column - characters, 1)) }
+
+        // The tag spans lines: count from the newline before it, when that is still buffered.
+        var lineStart = start
+        characters = 0
+        while lineStart > base && (lineStart - 1).pointee != 0x0A {
+            lineStart -= 1
+            if lineStart.pointee & 0xC0 != 0x80 { characters += 1 }
+        }
+        return XMLPosition(line: line - newlines, column: characters + 1)
+    }
+}
+
+/// The reader libxml2 hands back as the callbacks' user data (a free function: C callbacks cannot capture).
+private func readerFrom(_ context: UnsafeMutableRawPointer?) -> XMLRecordReader? {
+    context.map { Unmanaged<XMLRecordReader>.fromOpaque($0).takeUnretainedValue() }
+}

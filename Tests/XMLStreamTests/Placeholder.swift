@@ -1,4 +1,0 @@
-import Testing
-@testable import XMLStream
-
-@Test func moduleLoads() { #expect(Bool(true)) }
