@@ -37,7 +37,7 @@ let package = Package(
         // MARK: - Executable
         .executableTarget(
             name: "credit-gateway",
-            dependencies: ["Mapping", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Mapping", "XMLStream", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 

@@ -17,7 +17,7 @@ public struct RecordMapper: Sendable {
     public func map(_ streamed: XMLStreamedRecord, context: TranslationContext) -> RecordOutcome? {
         let recordSpec = spec.records[streamed.patternIndex]
         let position = streamed.element.position
-        let root = streamed.ancestors.first ?? streamed.element
+        let root = LocatedElement.contextTree(ancestors: streamed.ancestors) ?? streamed.element
         var located = LocatedElement(element: streamed.element, ancestors: streamed.ancestors)
         var scope = PathScope(context: located, root: root, variables: ["record": [.element(located)]])
         let evaluator = ValueEvaluator()

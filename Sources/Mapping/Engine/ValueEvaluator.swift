@@ -56,7 +56,7 @@ struct ValueEvaluator {
         var evaluation = Evaluation()
         var items = sourceItems(expression, in: scope, field: field, evaluation: &evaluation)
         let transforms = expression.transforms
-        if let owner = items.first?.owner { evaluation.origin = owner.element.position.description }
+        if evaluation.origin == nil, let owner = items.first?.owner { evaluation.origin = owner.element.position.description }
 
         items = items.flatMap { item -> [Item] in
             var text = transforms.trim ? item.text.trimmingWhitespace : item.text
@@ -115,6 +115,7 @@ struct ValueEvaluator {
                 let result = evaluate(part, in: scope, field: field)
                 if !result.values.isEmpty {
                     evaluation.problems += result.problems
+                    evaluation.origin = result.origin
                     return result.values.map { Item(text: $0.text, owner: nil) }
                 }
             }
@@ -124,6 +125,7 @@ struct ValueEvaluator {
             guard let chosen else { return [] }
             let result = evaluate(chosen, in: scope, field: field)
             evaluation.problems += result.problems
+            evaluation.origin = result.origin
             return result.values.map { Item(text: $0.text, owner: nil) }
         }
     }

@@ -49,6 +49,21 @@ public enum PathItem: Sendable {
     }
 }
 
+extension LocatedElement {
+    /// The document as far as it is known around a record: the root with its captured content and,
+    /// nested as the last child of each, the still-open ancestors, so absolute paths can pass through
+    /// them (`/soap:Envelope/soap:Body/…/batchNo`).
+    public static func contextTree(ancestors: [XMLElementNode]) -> XMLElementNode? {
+        guard var node = ancestors.last else { return nil }
+        for parent in ancestors.dropLast().reversed() {
+            var copy = parent
+            copy.children.append(.element(node))
+            node = copy
+        }
+        return node
+    }
+}
+
 /// The scope a path is evaluated in.
 public struct PathScope: Sendable {
     public var context: LocatedElement

@@ -51,7 +51,7 @@ public final class BatchTranslator {
     }
 
     private func map(_ streamed: XMLStreamedRecord) -> RecordOutcome? {
-        if batchIdFromDocument, batchNumber == nil, let root = streamed.ancestors.first {
+        if batchIdFromDocument, batchNumber == nil, let root = LocatedElement.contextTree(ancestors: streamed.ancestors) {
             batchNumber = Self.batchInfo(spec: mapper.spec.batch, root: root).number
             if let batchNumber { context.batchId = batchNumber }
         }

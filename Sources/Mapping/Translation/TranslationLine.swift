@@ -1,0 +1,56 @@
+import ExchangeStandard
+import Foundation
+
+/// One line of `translate` output: a hub record, a credit record, an unchanged record or a rejection.
+public enum TranslationLine: Sendable {
+    case hub(HubRecord, trace: [TraceEntry]?)
+    case credit(CreditRecord, publishOnCreditZhejiang: Bool)
+    case unchanged(sourceRecordId: String, recordId: String, version: Int)
+    case rejection(RecordRejection)
+
+    /// The JSON object of the line, in the language asked for (rejection messages).
+    public func jsonObject(language: MessageLanguage) -> JSONValue {
+        switch self {
+        case .hub(let record, let trace):
+            var object: [String: JSONValue] = ["hubRecord": Self.json(record)]
+            if let trace { object["trace"] = Self.json(trace) }
+            return .object(object)
+        case .credit(let record, _):
+            return .object(["creditRecord": Self.json(record)])
+        case .unchanged(let sourceRecordId, let recordId, let version):
+            return .object([
+                "unchanged": .object([
+                    "sourceRecordId": .string(sourceRecordId), "recordId": .string(recordId), "version": .number(String(version)),
+                ])
+            ])
+        case .rejection(let rejection):
+            let errors: [JSONValue] = rejection.problems.map { problem in
+                var error: [String: JSONValue] = [
+                    "field": .string(problem.field), "rule": .string(problem.rule), "message": .string(problem.message(language)),
+                ]
+                error["value"] = problem.value.map { .string($0) } ?? .null
+                return .object(error)
+            }
+            var object: [String: JSONValue] = [
+                "errors": .array(errors), "line": .number(String(rejection.line)), "column": .number(String(rejection.column)),
+            ]
+            object["sourceRecordId"] = rejection.sourceRecordId.map { .string($0) } ?? .null
+            return .object(["rejection": .object(object)])
+        }
+    }
+
+    public func jsonLine(language: MessageLanguage) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(jsonObject(language: language))) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func json(_ value: some Encodable) -> JSONValue {
+        let encoder = JSONEncoder()
+        guard let data = try? encoder.encode(value), let decoded = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+            return .null
+        }
+        return decoded
+    }
+}
