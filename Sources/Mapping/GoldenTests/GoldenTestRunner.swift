@@ -12,6 +12,7 @@ import Yams
 /// inputs:                       # translated in order: versions carry over from one input to the next
 ///   - input: "NBZC-2024-1120-01.xml"
 ///     expected: "NBZC-2024-1120-01.expected.jsonl"
+///     receivedAt: "2024-11-20T18:00:00+08:00"   # optional: overrides the case's receivedAt
 /// facts:
 ///   - about: "the correction makes version 2"
 ///     hubRecord: "NBCG-2024-08812-JG"   # or creditRecord: / rejection: / unchanged: — a source record id
@@ -49,6 +50,7 @@ public struct GoldenTestRunner {
         struct Input: Decodable {
             var input: String
             var expected: String
+            var receivedAt: String?
         }
         struct Fact: Decodable {
             var about: String?
@@ -82,7 +84,7 @@ public struct GoldenTestRunner {
         for input in cases.inputs {
             var actual: [JSONValue] = []
             do {
-                _ = try session.translate(file: folder.appendingPathComponent(input.input).path, source: cases.source, receivedAt: cases.receivedAt) {
+                _ = try session.translate(file: folder.appendingPathComponent(input.input).path, source: cases.source, receivedAt: input.receivedAt ?? cases.receivedAt) {
                     actual.append($0.jsonObject(language: .english))
                 }
             } catch {

@@ -283,11 +283,13 @@ private struct SpecBuilder {
                 }
             }
         }
-        for field in schema.fields where field.ruleRequired && !fields.contains(where: { $0.name == field.name }) {
+        // A rule that is present but broken was reported already; "missing" would only repeat it.
+        let written = Set(entries.map(\.key))
+        for field in schema.fields where field.ruleRequired && !written.contains(field.name) {
             if schema.name == "credit" && field.name == "recordKind" { continue }
             reader.report("missing_field", "\(what) has no rule for required field '\(field.name)'", at: node)
         }
-        for child in schema.children where child.ruleRequired && !children.contains(where: { $0.name == child.name }) {
+        for child in schema.children where child.ruleRequired && !written.contains(child.name) {
             reader.report("missing_field", "\(what) has no rule for required field '\(child.name)'", at: node)
         }
         return ObjectSpec(
