@@ -44,7 +44,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "ExchangeStandardTests", dependencies: ["ExchangeStandard", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "MappingTests", dependencies: ["Mapping"], swiftSettings: swiftSettings),
+        .testTarget(name: "MappingTests", dependencies: ["Mapping", "ExchangeStandard", "XMLStream"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,0 @@
-import Testing
-@testable import Mapping
-
-@Test func moduleLoads() { #expect(Bool(true)) }
