@@ -45,6 +45,13 @@ final class TemporaryStore: @unchecked Sendable {
         try await store.dbPool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)") ?? 0 }
     }
 
+    /// Every outbox entry, oldest first.
+    func outbox() async throws -> [OutboxEntry] {
+        try await store.dbPool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(SQLiteRows.outboxColumns()) FROM outbox ORDER BY id").map(SQLiteRows.outboxEntry)
+        }
+    }
+
     /// Commits a batch and returns its receipt, failing the test unless it was committed.
     @discardableResult
     func commit(_ batch: TestBatch) async throws -> BatchReceipt {
