@@ -43,11 +43,15 @@ public final class SQLiteGatewayStore: GatewayStore {
         config.foreignKeysEnabled = true
         config.maximumReaderCount = configuration.maximumReaderCount
         config.prepareDatabase { db in
-            // Per connection: DatabasePool itself switches the file to WAL.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
             dbPool = try DatabasePool(path: path, configuration: config)
+            // DatabasePool switches the file to WAL *after* `prepareDatabase` and sets `synchronous = NORMAL` on its
+            // writer connection while doing so; the writer is the connection that commits, so set FULL again there.
+            try dbPool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
             try SQLiteSchema.migrator.migrate(dbPool)
         } catch {
             throw StoreError.wrapping(error, "Could not open the SQLite store.", context: ["path": path])
@@ -74,9 +78,10 @@ public final class SQLiteGatewayStore: GatewayStore {
 }
 
 extension StoreError {
-    /// Keeps a ``StoreError`` as it is; wraps anything else (GRDB, Foundation I/O) as `database`.
-    static func wrapping(_ error: any Error, _ message: String, context: [String: String] = [:]) -> StoreError {
-        if let storeError = error as? StoreError { return storeError }
+    /// Keeps a ``StoreError`` or a `CancellationError` as it is; wraps anything else (GRDB, Foundation I/O) as
+    /// `database`, so that callers never see a driver type.
+    static func wrapping(_ error: any Error, _ message: String, context: [String: String] = [:]) -> any Error {
+        if error is StoreError || error is CancellationError { return error }
         return StoreError(.database, message, context: context, underlying: error)
     }
 }
