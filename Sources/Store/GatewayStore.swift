@@ -73,8 +73,9 @@ public protocol GatewayStore: Sendable {
     /// publisher operation is still a `put` (nothing has taken them down yet).
     func creditRecordsWithExpiredPublicity(asOf: LocalDate) async throws -> [ExpiredPublicity]
 
-    /// Enqueues a publisher `delete` of `version` outside any batch (publicity expiry); idempotent: enqueuing the
-    /// same takedown again returns the existing entry.
+    /// Enqueues a publisher `delete` of the latest `version` outside any batch (publicity expiry); idempotent:
+    /// enqueuing the same takedown again returns the existing entry. `notFound` for an unknown record,
+    /// `invalidArgument` when `version` is not the latest.
     func enqueuePublicityTakedown(creditRecordId: String, version: Int, reason: String, now: Date) async throws -> OutboxEntry
 
     // MARK: - Credit feed

@@ -261,8 +261,16 @@ struct OutboxTests {
         #expect(second.map(\.entry.id) == [takedown.id])
 
         await #expect {
-            try await store.enqueuePublicityTakedown(creditRecordId: creditId, version: 9, reason: "x", now: t0)
+            try await store.enqueuePublicityTakedown(creditRecordId: "C-unknown", version: 1, reason: "x", now: t0)
         } throws: { ($0 as? StoreError)?.code == .notFound }
+
+        // A correction makes version 2 the one to take down; naming version 1 now is refused.
+        let corrected = Fixture.draft("CG-0250", subjects: ["甲公司"], fine: "1.5", publicityEndsOn: Fixture.date("2024-12-31"))
+        try await temporary.commit(TestBatch(number: "002", records: [corrected]))
+        #expect(try await store.creditRecordsWithExpiredPublicity(asOf: Fixture.date("2025-01-01")).map(\.version) == [2])
+        await #expect {
+            try await store.enqueuePublicityTakedown(creditRecordId: creditId, version: 1, reason: "x", now: t0)
+        } throws: { ($0 as? StoreError)?.code == .invalidArgument }
     }
 
     // MARK: - Re-mapping

@@ -7,7 +7,7 @@ public struct BatchSubmission: Sendable {
     public var sourceSystem: String
     /// The source's own batch number; nil when the source gives none, and then the body's hash is the batch key.
     public var batchNumber: String?
-    /// SHA-256 of the raw body, lower-case hex.
+    /// SHA-256 of the raw body, hex (stored and compared in lower case).
     public var bodySHA256: String
     public var body: RawBatchBody
     /// When the gateway received the batch, RFC 3339 with offset (`2024-10-08T09:30:00+08:00`).

@@ -4,7 +4,13 @@ import Foundation
 import GRDB
 
 extension SQLiteGatewayStore {
+    /// The body is copied inside the write transaction, so a large body holds SQLite's single write lock while it is
+    /// copied (about a second for 50 MB here); other batches wait for it rather than fail (busy timeout, GRDB's
+    /// serialized writer). Copying first and committing second would need a cleanup of orphaned bodies for little gain.
     public func commitBatch(_ submission: BatchSubmission) async throws -> BatchCommitOutcome {
+        var normalized = submission
+        normalized.bodySHA256 = submission.bodySHA256.lowercased()
+        let submission = normalized
         try BatchCommit.validate(submission)
         let now = clock()
         let chunkSize = configuration.bodyChunkSize

@@ -28,15 +28,22 @@ extension SQLiteGatewayStore {
 
     public func enqueuePublicityTakedown(creditRecordId: String, version: Int, reason: String, now: Date) async throws -> OutboxEntry {
         try await write { db in
+            let context = ["creditRecordId": creditRecordId, "version": String(version)]
             guard
-                let sourceSystem = try String.fetchOne(
-                    db, sql: "SELECT source_system FROM credit_record_version WHERE credit_record_id = ? AND version = ?",
-                    arguments: [creditRecordId, version])
+                let latest = try Row.fetchOne(
+                    db,
+                    sql: "SELECT version, source_system FROM credit_record_version WHERE credit_record_id = ? ORDER BY version DESC LIMIT 1",
+                    arguments: [creditRecordId])
             else {
-                throw StoreError(
-                    .notFound, "There is no such credit record version to take down.",
-                    context: ["creditRecordId": creditRecordId, "version": String(version)])
+                throw StoreError(.notFound, "There is no such credit record to take down.", context: context)
             }
+            // Only the latest version: a delete of an older one would be ordered before the newer put and leave the
+            // newer version published.
+            guard (latest["version"] as Int) == version else {
+                throw StoreError(
+                    .invalidArgument, "A takedown names the credit record's latest version (\(latest["version"] as Int)).", context: context)
+            }
+            let sourceSystem: String = latest["source_system"]
             // The UNIQUE (destination, record_id, version, operation) key makes a second takedown a no-op.
             try db.execute(
                 sql: """
