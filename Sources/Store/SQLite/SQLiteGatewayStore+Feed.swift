@@ -1,0 +1,78 @@
+import ExchangeStandard
+import Foundation
+import GRDB
+
+/// The credit feed's log: one row per credit record version, its `seq` the feed position.
+///
+/// Why `seq` is commit order here: SQLite has one writer at a time, and GRDB runs every write of this process in
+/// one serialized, IMMEDIATE transaction (another process waits on the write lock). A sequence assigned inside a
+/// write transaction is therefore larger than every sequence of every transaction that committed before it, and
+/// no later transaction can commit a smaller one. A reader's snapshot always holds a gap-free prefix of the log,
+/// so "everything after my cursor" never skips a version that commits later. `AUTOINCREMENT` (not plain rowid)
+/// so that a value is never reused even if rows were deleted.
+///
+/// What the PostgreSQL store needs instead: there, sequences (`bigserial`, identity) are handed out at INSERT time
+/// and transactions commit in any order, so a reader can see seq 11 committed while seq 10 is still in flight and
+/// would skip 10 forever. Either
+/// - append to the log under a transaction-level advisory lock taken last in the commit transaction
+///   (`SELECT pg_advisory_xact_lock(<feed lock key>)`, then `seq = max(seq) + 1` or `nextval`): log appends, and
+///   hence commits, are serialized for the short tail of the transaction only; or
+/// - keep the sequence, store `pg_current_xact_id()` with each row, and let readers return only rows below the
+///   snapshot's `xmin` (`pg_snapshot_xmin(pg_current_snapshot())`), i.e. rows no in-flight transaction can precede.
+/// The first is simpler and also serves the audit chain, which needs the same serialization; the batch commit
+/// rate (batches, not records) makes the lock cheap. Long polls there use `LISTEN`/`NOTIFY` on commit.
+enum SQLiteFeed {
+    static func append(_ db: Database, creditRecordId: String, version: Int) throws {
+        try db.execute(sql: "INSERT INTO credit_feed (credit_record_id, version) VALUES (?, ?)", arguments: [creditRecordId, version])
+    }
+
+    static func hasEntries(_ db: Database, after sequence: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM credit_feed WHERE seq > ?)", arguments: [sequence]) ?? false
+    }
+}
+
+extension SQLiteGatewayStore {
+    public func creditFeed(after: FeedCursor?, limit: Int) async throws -> FeedPage {
+        guard limit >= 1 else {
+            throw StoreError(.invalidArgument, "A feed page holds at least one record.", context: ["limit": String(limit)])
+        }
+        let start = after ?? .start
+        return try await read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.seq, c.credit_record_id, c.version, c.record_json
+                    FROM credit_feed f
+                    JOIN credit_record_version c ON c.credit_record_id = f.credit_record_id AND c.version = f.version
+                    WHERE f.seq > ? ORDER BY f.seq LIMIT ?
+                    """,
+                arguments: [start.sequence, limit])
+            let entries = try rows.map { row in
+                let json: String = row["record_json"]
+                let record = try SQLiteRows.decode(
+                    CreditRecord.self, json: json, what: "credit record \(row["credit_record_id"] as String) v\(row["version"] as Int)")
+                return FeedEntry(position: FeedCursor(sequence: row["seq"]), record: record, json: Data(json.utf8))
+            }
+            return FeedPage(entries: entries, next: entries.last?.position ?? start)
+        }
+    }
+
+    public func waitForCreditCommit(after: FeedCursor?, timeout: Duration) async throws -> Bool {
+        let sequence = (after ?? .start).sequence
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            // Generation first, database second: a commit landing between the two still wakes the wait below.
+            let generation = commitSignal.generation
+            if try await read({ db in try SQLiteFeed.hasEntries(db, after: sequence) }) {
+                return true
+            }
+            let remaining = clock.now.duration(to: deadline)
+            if remaining <= .zero {
+                return false
+            }
+            await commitSignal.wait(whileGenerationIs: generation, timeout: min(remaining, configuration.feedPollInterval))
+            try Task.checkCancellation()
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import ExchangeStandard
+import Foundation
+import GRDB
+
+extension SQLiteGatewayStore {
+    public func batch(id: String) async throws -> BatchDetails? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [id]) else { return nil }
+            let hubVersions = try Row.fetchAll(
+                db, sql: "SELECT record_id, version, action FROM hub_record_version WHERE batch_id = ? ORDER BY rowid", arguments: [id]
+            ).map { row in
+                try Self.versionDeliveries(db, row: row, idColumn: "record_id", destinations: [.hub])
+            }
+            let creditVersions = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.credit_record_id, c.version, c.action FROM credit_record_version c
+                    JOIN credit_feed f ON f.credit_record_id = c.credit_record_id AND f.version = c.version
+                    WHERE c.batch_id = ? ORDER BY f.seq
+                    """,
+                arguments: [id]
+            ).map { row in
+                try Self.versionDeliveries(db, row: row, idColumn: "credit_record_id", destinations: [.publisher])
+            }
+            return BatchDetails(
+                batchId: id, sourceSystem: row["source_system"], batchNumber: row["batch_number"], bodySHA256: row["body_sha256"],
+                bodyByteCount: row["body_size"], receivedAt: row["received_at"],
+                receivedOn: try SQLiteRows.date(row["received_on"], what: "receivedOn of batch \(id)"),
+                mappingVersion: row["mapping_version"], receipt: try SQLiteRows.storedReceipt(json: row["receipt_json"], batchId: id),
+                hubVersions: hubVersions, creditVersions: creditVersions)
+        }
+    }
+
+    public func recordHistory(recordId: String) async throws -> [HubRecordVersion] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM hub_record_version WHERE record_id = ? ORDER BY version", arguments: [recordId])
+                .map { row in
+                    let json: String = row["record_json"]
+                    let version: Int = row["version"]
+                    return HubRecordVersion(
+                        record: try SQLiteRows.decode(HubRecord.self, json: json, what: "hub record \(recordId) v\(version)"),
+                        json: Data(json.utf8), provenance: try Self.provenance(row),
+                        deliveries: try SQLiteRows.deliveries(db, destinations: [.hub], recordId: recordId, version: version))
+                }
+        }
+    }
+
+    public func creditRecordHistory(creditRecordId: String) async throws -> [CreditRecordVersion] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.*, f.seq FROM credit_record_version c
+                    JOIN credit_feed f ON f.credit_record_id = c.credit_record_id AND f.version = c.version
+                    WHERE c.credit_record_id = ? ORDER BY c.version
+                    """,
+                arguments: [creditRecordId]
+            ).map { row in
+                let json: String = row["record_json"]
+                let version: Int = row["version"]
+                return CreditRecordVersion(
+                    record: try SQLiteRows.decode(CreditRecord.self, json: json, what: "credit record \(creditRecordId) v\(version)"),
+                    json: Data(json.utf8), provenance: try Self.provenance(row),
+                    publishOnCreditZhejiang: row["publish_on_credit_zhejiang"], feedPosition: FeedCursor(sequence: row["seq"]),
+                    deliveries: try SQLiteRows.deliveries(db, destinations: [.publisher], recordId: creditRecordId, version: version))
+            }
+        }
+    }
+
+    public func firstVersions(_ query: TimelinessQuery) async throws -> [TimelinessRow] {
+        var clauses = ["version = 1"]
+        var arguments = StatementArguments()
+        if let range = query.formedOn {
+            clauses.append("formed_on BETWEEN ? AND ?")
+            arguments += [range.lowerBound.description, range.upperBound.description]
+        }
+        if let range = query.dueOn {
+            clauses.append("due_on BETWEEN ? AND ?")
+            arguments += [range.lowerBound.description, range.upperBound.description]
+        }
+        if let sourceSystem = query.sourceSystem {
+            clauses.append("source_system = ?")
+            arguments += [sourceSystem]
+        }
+        let condition = clauses.joined(separator: " AND ")
+        let queryArguments = arguments
+        return try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT record_id, version, action, source_system, responsible_name, responsible_uscc, domain, item_type,
+                           region_code, formed_on, due_on, published_on, received_on, late
+                    FROM hub_record_version WHERE \(condition) ORDER BY formed_on, record_id
+                    """,
+                arguments: queryArguments
+            ).map { row in
+                let recordId: String = row["record_id"]
+                return TimelinessRow(
+                    recordId: recordId, version: row["version"], action: try SQLiteRows.action(row["action"]),
+                    sourceSystem: row["source_system"], responsibleName: row["responsible_name"],
+                    responsibleUSCC: row["responsible_uscc"], domain: row["domain"], itemType: row["item_type"],
+                    regionCode: row["region_code"], formedOn: try SQLiteRows.date(row["formed_on"], what: "formedOn of \(recordId)"),
+                    dueOn: try SQLiteRows.date(row["due_on"], what: "dueOn of \(recordId)"),
+                    publishedOn: try (row["published_on"] as String?).map { try SQLiteRows.date($0, what: "publishedOn of \(recordId)") },
+                    receivedOn: try SQLiteRows.date(row["received_on"], what: "receivedOn of \(recordId)"), late: row["late"])
+            }
+        }
+    }
+
+    private static func versionDeliveries(_ db: Database, row: Row, idColumn: String, destinations: [OutboxDestination]) throws
+        -> VersionDeliveries
+    {
+        let recordId: String = row[idColumn]
+        let version: Int = row["version"]
+        return VersionDeliveries(
+            recordId: recordId, version: version, action: try SQLiteRows.action(row["action"]),
+            deliveries: try SQLiteRows.deliveries(db, destinations: destinations, recordId: recordId, version: version))
+    }
+
+    private static func provenance(_ row: Row) throws -> VersionProvenance {
+        VersionProvenance(
+            version: row["version"], action: try SQLiteRows.action(row["action"]), contentHash: row["content_hash"],
+            batchId: row["batch_id"], sourceSystem: row["source_system"], sourceRecordId: row["source_record_id"],
+            receivedAt: row["received_at"], mappingVersion: row["mapping_version"], trace: row["trace"], remappedAt: row["remapped_at"])
+    }
+}
