@@ -1,0 +1,115 @@
+import Foundation
+import Yams
+
+/// The gateway's configuration: a YAML file decoded into defaulted `Sendable` structs, then environment
+/// overrides (`GATEWAY_PORT`, `GATEWAY_DATA_DIR`, …) so containers and CI can change a field without a file.
+public struct GatewayConfiguration: Sendable, Codable {
+    public struct Server: Sendable, Codable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        public init() {}
+    }
+
+    public struct Limits: Sendable, Codable {
+        /// Bytes of one batch body (after gzip decoding); more is answered 413.
+        public var maxBatchBytes = 64 << 20
+        public var maxRecordsPerBatch = 200_000
+        /// Batches one source may have in flight at once; more is answered 429.
+        public var concurrentBatchesPerSource = 2
+        /// Requests one source may make per minute (a token bucket); more is answered 429 with Retry-After.
+        public var requestsPerMinutePerSource = 120
+        public init() {}
+    }
+
+    /// A department system allowed to post batches, and what it may speak for.
+    public struct Source: Sendable, Codable {
+        public var id: String
+        /// SHA-256 (hex) of its bearer token: the token itself is never stored.
+        public var tokenSHA256: String
+        /// The mapping file's `system`; defaults to `id`.
+        public var mapping: String?
+        public var domains: [String] = []
+        /// 行政区划代码 prefixes it may speak for (`3301` = 杭州市); empty allows any.
+        public var regionPrefixes: [String] = []
+        /// 统一社会信用代码 of the responsible subjects it may speak for; empty allows any.
+        public var responsibleSubjects: [String] = []
+
+        public init(id: String, tokenSHA256: String, mapping: String? = nil, domains: [String] = [], regionPrefixes: [String] = [], responsibleSubjects: [String] = []) {
+            self.id = id
+            self.tokenSHA256 = tokenSHA256
+            self.mapping = mapping
+            self.domains = domains
+            self.regionPrefixes = regionPrefixes
+            self.responsibleSubjects = responsibleSubjects
+        }
+    }
+
+    /// An operator or a feed consumer: a name and a token hash.
+    public struct Principal: Sendable, Codable {
+        public var name: String
+        public var tokenSHA256: String
+
+        public init(name: String, tokenSHA256: String) {
+            self.name = name
+            self.tokenSHA256 = tokenSHA256
+        }
+    }
+
+    public var server = Server()
+    /// Where the SQLite file and the upload spool live.
+    public var dataDirectory = "data"
+    public var mappingsDirectory = "Mappings"
+    public var limits = Limits()
+    public var sources: [Source] = []
+    public var operators: [Principal] = []
+    public var consumers: [Principal] = []
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = GatewayConfiguration()
+        server = try container.decodeIfPresent(Server.self, forKey: .server) ?? defaults.server
+        dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? defaults.dataDirectory
+        mappingsDirectory = try container.decodeIfPresent(String.self, forKey: .mappingsDirectory) ?? defaults.mappingsDirectory
+        limits = try container.decodeIfPresent(Limits.self, forKey: .limits) ?? defaults.limits
+        sources = try container.decodeIfPresent([Source].self, forKey: .sources) ?? []
+        operators = try container.decodeIfPresent([Principal].self, forKey: .operators) ?? []
+        consumers = try container.decodeIfPresent([Principal].self, forKey: .consumers) ?? []
+    }
+
+    /// Reads a YAML file and applies environment overrides.
+    public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayConfiguration {
+        var configuration = GatewayConfiguration()
+        if let file {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            configuration = try YAMLDecoder().decode(GatewayConfiguration.self, from: text)
+        }
+        if let host = environment["GATEWAY_HOST"] { configuration.server.host = host }
+        if let port = environment["GATEWAY_PORT"].flatMap(Int.init) { configuration.server.port = port }
+        if let directory = environment["GATEWAY_DATA_DIR"] { configuration.dataDirectory = directory }
+        if let directory = environment["GATEWAY_MAPPINGS_DIR"] { configuration.mappingsDirectory = directory }
+        if let bytes = environment["GATEWAY_MAX_BATCH_BYTES"].flatMap(Int.init) { configuration.limits.maxBatchBytes = bytes }
+        return configuration
+    }
+}
+
+extension GatewayConfiguration.Server {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        host = try container.decodeIfPresent(String.self, forKey: .host) ?? host
+        port = try container.decodeIfPresent(Int.self, forKey: .port) ?? port
+    }
+}
+
+extension GatewayConfiguration.Limits {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        maxBatchBytes = try container.decodeIfPresent(Int.self, forKey: .maxBatchBytes) ?? maxBatchBytes
+        maxRecordsPerBatch = try container.decodeIfPresent(Int.self, forKey: .maxRecordsPerBatch) ?? maxRecordsPerBatch
+        concurrentBatchesPerSource = try container.decodeIfPresent(Int.self, forKey: .concurrentBatchesPerSource) ?? concurrentBatchesPerSource
+        requestsPerMinutePerSource = try container.decodeIfPresent(Int.self, forKey: .requestsPerMinutePerSource) ?? requestsPerMinutePerSource
+    }
+}

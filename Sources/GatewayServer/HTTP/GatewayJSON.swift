@@ -1,0 +1,53 @@
+import ExchangeStandard
+import Foundation
+import Store
+
+/// The operator API's JSON shapes, built from store reads.
+enum GatewayJSON {
+    static func decode(_ data: Data) -> JSONValue {
+        (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null
+    }
+
+    static func deliveries(_ entries: [OutboxEntry]) -> JSONValue {
+        .array(entries.map { decode((try? JSONEncoder().encode($0)) ?? Data()) })
+    }
+
+    static func batch(_ details: BatchDetails) -> [String: JSONValue] {
+        func versions(_ items: [VersionDeliveries]) -> JSONValue {
+            .array(items.map {
+                .object([
+                    "recordId": .string($0.recordId), "version": .number(String($0.version)), "action": .string($0.action.rawValue),
+                    "deliveries": deliveries($0.deliveries),
+                ])
+            })
+        }
+        return [
+            "receipt": decode(details.receipt.json), "bodyByteCount": .number(String(details.bodyByteCount)),
+            "hubVersions": versions(details.hubVersions), "creditVersions": versions(details.creditVersions),
+        ]
+    }
+
+    static func hubHistory(_ id: String, _ versions: [HubRecordVersion]) -> [String: JSONValue] {
+        [
+            "recordId": .string(id),
+            "versions": .array(versions.map { version in
+                .object([
+                    "record": decode(version.json), "trace": decode(version.provenance.trace), "batchId": .string(version.provenance.batchId),
+                    "mappingVersion": .string(version.provenance.mappingVersion), "deliveries": deliveries(version.deliveries),
+                ])
+            }),
+        ]
+    }
+
+    static func creditHistory(_ id: String, _ versions: [CreditRecordVersion]) -> [String: JSONValue] {
+        [
+            "creditRecordId": .string(id),
+            "versions": .array(versions.map { version in
+                .object([
+                    "record": decode(version.json), "batchId": .string(version.provenance.batchId),
+                    "mappingVersion": .string(version.provenance.mappingVersion), "deliveries": deliveries(version.deliveries),
+                ])
+            }),
+        ]
+    }
+}
