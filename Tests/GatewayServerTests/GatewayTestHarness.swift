@@ -1,0 +1,77 @@
+import Foundation
+import GatewayServer
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Mapping
+import NIOCore
+import Store
+import Testing
+
+/// A gateway over a fresh SQLite file in a temporary directory, served on a real loopback port.
+struct GatewayTestHarness {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let tokens = ["hz-housing", "zj-land", "zj-mining", "nb-gpp", "zj-property", "wz-bidding"].reduce(into: [String: String]()) {
+        $0[$1] = "token-\($1)"
+    }
+    static let operatorToken = "token-operator"
+    static let domains = [
+        "hz-housing": "HOUSING", "zj-land": "LAND", "zj-mining": "MINING", "nb-gpp": "PROCUREMENT", "zj-property": "PROPERTY",
+        "wz-bidding": "CONSTRUCTION",
+    ]
+
+    let directory: URL
+    let configuration: GatewayConfiguration
+    let store: SQLiteGatewayStore
+    let application: GatewayApplication
+
+    init(configure: (inout GatewayConfiguration) -> Void = { _ in }) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = GatewayConfiguration()
+        configuration.dataDirectory = directory.path
+        configuration.mappingsDirectory = Self.root.appendingPathComponent("Mappings").path
+        configuration.sources = Self.tokens.map { id, token in
+            .init(id: id, tokenSHA256: Tokens.sha256Hex(token), domains: [Self.domains[id]!], regionPrefixes: ["33"])
+        }
+        configuration.operators = [.init(name: "ops", tokenSHA256: Tokens.sha256Hex(Self.operatorToken))]
+        configure(&configuration)
+        self.configuration = configuration
+        let mappings: MappingSet
+        switch MappingSet.load(directory: configuration.mappingsDirectory) {
+        case .success(let (set, _)): mappings = set
+        case .failure(let error): throw error
+        }
+        store = try SQLiteGatewayStore(path: directory.appendingPathComponent("gateway.sqlite").path)
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        application = GatewayApplication(configuration: configuration, store: store, mappings: mappings, logger: logger)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs `body` against the gateway served over real HTTP on loopback.
+    func live(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: application.buildRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live, body)
+    }
+
+    static func sample(_ system: String, _ file: String) throws -> ByteBuffer {
+        ByteBuffer(bytes: try Data(contentsOf: root.appendingPathComponent("Mappings/tests/\(system)/\(file)")))
+    }
+
+    static func headers(token: String?, contentType: String = "application/xml", language: String? = nil) -> HTTPFields {
+        var fields: HTTPFields = [.contentType: contentType]
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        if let language { fields[.acceptLanguage] = language }
+        return fields
+    }
+
+    static func json(_ buffer: ByteBuffer) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
+        return try #require(object as? [String: Any])
+    }
+}
