@@ -17,28 +17,18 @@ enum VersionDecision: Hashable, Sendable {
     /// A withdrawal of a record the gateway never accepted: the source record is rejected.
     case withdrawUnknown
 
+    /// The exchange's versioning rule lives in `ExchangeStandard.RecordVersioning`, shared with `translate`;
+    /// this only adapts it to the rows the store reads.
     init(latest: LatestVersion?, contentHash: String, withdraw: Bool) {
-        guard let latest else {
-            self = withdraw ? .withdrawUnknown : .new(version: 1, action: .publish)
-            return
-        }
-        if withdraw {
-            self = latest.action == .withdraw ? .unchanged(version: latest.version) : .new(version: latest.version + 1, action: .withdraw)
-        } else if latest.action != .withdraw && latest.contentHash == contentHash {
-            self = .unchanged(version: latest.version)
-        } else {
-            // Either new content, or content again after a withdrawal (reinstated): both are corrections for the
-            // receivers, which only know publish / correct / withdraw.
-            self = .new(version: latest.version + 1, action: .correct)
+        let previous = latest.map { RecordVersioning.Latest(version: $0.version, contentHash: $0.contentHash, withdrawn: $0.action == .withdraw) }
+        switch RecordVersioning.decide(latest: previous, contentHash: contentHash, withdraw: withdraw) {
+        case .newVersion(let version, let action): self = .new(version: version, action: action)
+        case .unchanged(let version): self = .unchanged(version: version)
+        case .withdrawUnknown: self = .withdrawUnknown
         }
     }
 }
 
-/// Which publisher operation, if any, a new credit record version needs.
-///
-/// Beyond "publishable → put, withdrawn → delete", a correction that is no longer publishable (now only 警告, or
-/// its publicity already over) takes the earlier publication down, and a withdrawal of something never
-/// published sends nothing: Credit Zhejiang must end up showing exactly the publishable latest versions.
 enum PublisherOperation {
     static func forNewVersion(action: RecordAction, publishable: Bool, currentlyPublished: Bool) -> OutboxOperation? {
         switch action {
