@@ -23,8 +23,8 @@ struct CreditRecordBuilder {
         let prefix = values.path + "."
         func field(_ name: String) -> String { prefix + name }
 
-        let recordKind = values.text("recordKind").flatMap(CreditRecordKind.init(rawValue:)) ?? .penalty
-        let severity = values.text("severity").flatMap(CreditSeverity.init(rawValue:)) ?? .general
+        let recordKind = enumeration(values, "recordKind", prefix, default: CreditRecordKind.penalty)
+        let severity = enumeration(values, "severity", prefix, default: CreditSeverity.general)
         let subjectName = required(values, "CF_XDR_MC", prefix)
         let categoryText = required(values, "CF_XDR_LB", prefix)
         let category = categoryText.flatMap(CreditSubjectCategory.init(rawValue:))
@@ -118,6 +118,15 @@ struct CreditRecordBuilder {
             CF_CFJGDM: authorityCode, CF_SJLY: dataSource, CF_SJLYDM: dataSourceCode, BZ: values.text("BZ"))
         let publish = !categories.allSatisfy { Self.unpublishedCategories.contains($0) }
         return Built(record: record, publish: publish)
+    }
+
+    /// A mapped value outside the allowed set is a problem, never silently the default.
+    private mutating func enumeration<T: RawRepresentable & CaseIterable>(_ values: ObjectValues, _ name: String, _ prefix: String, default fallback: T) -> T
+    where T.RawValue == String {
+        guard let text = values.text(name) else { return fallback }
+        if let value = T(rawValue: text) { return value }
+        problems.append(ProblemMessages.enumeration(prefix + name, value: text, allowed: T.allCases.map(\.rawValue)))
+        return fallback
     }
 
     private mutating func checkUSCC(_ code: String, field: String) {

@@ -57,7 +57,11 @@ struct HubRecordBuilder {
         var dueOn: LocalDate?
         if let formedOn, let itemType, standard.catalog.itemType(code: itemType) != nil {
             do {
-                let workingDays = try standard.catalog.deadlineWorkingDays(itemType: itemType, decision: decision)
+                // "none" says explicitly that this record is no licensing or penalty decision, whatever its item type's default.
+                let workingDays =
+                    values.text("decision") == "none"
+                    ? standard.catalog.itemType(code: itemType)!.deadline.workingDays
+                    : try standard.catalog.deadlineWorkingDays(itemType: itemType, decision: decision)
                 dueOn = try DisclosureDeadline.computeDeadline(formedOn: formedOn, workingDays: workingDays, calendar: standard.calendar)
             } catch let error as CalendarError {
                 problems.append(RecordProblem(field: "formedOn", value: formedOn.description, failure: error))
@@ -93,7 +97,14 @@ struct HubRecordBuilder {
         let name = required(values, "name", field: prefix + "name")
         let role = values.text("role") ?? (usccRequired ? "责任主体" : nil)
         if role == nil { problems.append(ProblemMessages.required(prefix + "role")) }
-        let kind = values.text("kind").flatMap(PartyKind.init(rawValue:)) ?? .legalPerson
+        var kind = PartyKind.legalPerson
+        if let text = values.text("kind") {
+            if let parsed = PartyKind(rawValue: text) {
+                kind = parsed
+            } else {
+                problems.append(ProblemMessages.enumeration(prefix + "kind", value: text, allowed: PartyKind.allCases.map(\.rawValue)))
+            }
+        }
         let uscc = values.text("uscc")
         if let uscc {
             if let failure = USCC.validate(uscc).failure {

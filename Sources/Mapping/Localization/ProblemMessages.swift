@@ -79,10 +79,4 @@ enum ProblemMessages {
             field: field, rule: "withdraw_unknown", value: value, chinese: "撤回的记录 \(value) 此前从未被网关接收，无可撤回",
             english: "record \(value) is withdrawn but the gateway never received it")
     }
-
-    static func forbidden(_ field: String, value: String, reason: String, reasonEnglish: String) -> RecordProblem {
-        RecordProblem(
-            field: field, rule: "forbidden", value: value, chinese: "该系统无权报送此记录：\(reason)",
-            english: "this system may not speak for this record: \(reasonEnglish)")
-    }
 }

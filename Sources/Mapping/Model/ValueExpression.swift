@@ -77,8 +77,9 @@ public struct RegexPattern: @unchecked Sendable {
     }
 }
 
-/// The transforms of one value, applied in this order: trim, replace, regex, split, code, conversion,
-/// join, default. A fixed order keeps mapping files declarative: integrators say what, not in which order.
+/// The transforms of one value, applied in this order: trim, replace, regex, split, code, default, join,
+/// conversion. A fixed order keeps mapping files declarative: integrators say what, not in which order.
+/// `default` is therefore written in the source's format (a date default in the `date:` format).
 public struct TransformChain: Sendable {
     public indirect enum Conversion: Sendable {
         /// Reads a date in any of the formats (`yyyyMMdd`, `yyyy年M月d日`, `rfc3339`, …).
