@@ -16,6 +16,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // The receiver stand-ins reach below Hummingbird for the bound port, a raw connection close (dropped-connection
+        // fault) and the server TLS configuration (mutual TLS): the same versions Hummingbird 2.28.1 requires.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
     ],
     targets: [
         // MARK: - C libraries
@@ -30,6 +36,22 @@ let package = Package(
             dependencies: ["ExchangeStandard", "XMLStream", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Delivery",
+            dependencies: ["CCurl", "ExchangeStandard", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ReceiverStandIns",
+            dependencies: [
+                "ExchangeStandard",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: - Executable
         .executableTarget(
@@ -42,6 +64,11 @@ let package = Package(
         .testTarget(name: "ExchangeStandardTests", dependencies: ["ExchangeStandard"], swiftSettings: swiftSettings),
         .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "MappingTests", dependencies: ["Mapping"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "ReceiverStandIns", "ExchangeStandard", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
