@@ -19,9 +19,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         // The receiver stand-ins reach below Hummingbird for the bound port, a raw connection close (dropped-connection
-        // fault) and the server TLS configuration (mutual TLS): the same versions Hummingbird 2.28.1 requires.
+        // fault), the server TLS configuration (mutual TLS) and custom header names: the versions Hummingbird 2.28.1 requires.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // The stand-ins shut their server down gracefully in tests (ServiceGroup), as Hummingbird's own test framework does.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         // MARK: - C libraries
@@ -49,6 +52,8 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
