@@ -5,8 +5,9 @@ extension OutboxWorker {
     public struct Configuration: Sendable, Hashable {
         /// Lease owner name; unique per worker across all nodes.
         public var owner: String
-        /// Items claimed per pass: up to 500 for the hub (one POST), a few for Credit Zhejiang (one request each).
-        public var batchSize: Int
+        /// Items claimed per pass; `nil` takes the receiver's default: 500 for the hub (one POST, its maximum), 16 for
+        /// Credit Zhejiang (one request each, `concurrency` at a time).
+        public var batchSize: Int?
         /// Credit Zhejiang requests in flight at once (the hub gets one batch at a time).
         public var concurrency: Int
         /// How long claimed items stay leased; longer than a pass can take (requests × total timeout / concurrency).
@@ -20,7 +21,7 @@ extension OutboxWorker {
 
         public init(
             owner: String = Configuration.defaultOwner,
-            batchSize: Int = 100,
+            batchSize: Int? = nil,
             concurrency: Int = 4,
             leaseSeconds: Int = 300,
             idlePollInterval: Duration = .seconds(1),
@@ -28,7 +29,7 @@ extension OutboxWorker {
             retry: RetryPolicy = RetryPolicy(),
             health: DestinationHealth.Configuration = DestinationHealth.Configuration()
         ) {
-            precondition(batchSize >= 1 && concurrency >= 1 && leaseSeconds >= 1)
+            precondition((batchSize ?? 1) >= 1 && concurrency >= 1 && leaseSeconds >= 1)
             self.owner = owner
             self.batchSize = batchSize
             self.concurrency = concurrency

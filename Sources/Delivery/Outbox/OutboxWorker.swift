@@ -129,8 +129,8 @@ public actor OutboxWorker {
 
     private var batchLimit: Int {
         switch receiver {
-        case .tradingHub: min(configuration.batchSize, HubDeliveryProtocol.maxRecordsPerBatch)
-        case .creditZhejiang: configuration.batchSize
+        case .tradingHub: min(configuration.batchSize ?? HubDeliveryProtocol.maxRecordsPerBatch, HubDeliveryProtocol.maxRecordsPerBatch)
+        case .creditZhejiang: configuration.batchSize ?? 16
         }
     }
 
