@@ -205,12 +205,13 @@ public final class CreditZhejiangStandIn: StandInAdministration {
                 )
                 return .conflict
             }
-            publication.version = version
             guard publication.record != nil else {
                 if version == publication.version { state.duplicateVersions += 1 }
+                publication.version = version
                 state.publications[id] = publication
                 return .notFound
             }
+            publication.version = version
             publication.record = nil
             publication.history.append("delete \(version)")
             state.publications[id] = publication

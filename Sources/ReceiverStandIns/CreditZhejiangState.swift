@@ -30,11 +30,22 @@ public struct CreditZhejiangState: Codable, Sendable, Hashable {
         public var record: CreditRecord?
         /// Each change applied once, in order: `"put 1"`, `"put 2"`, `"delete 3"`.
         public var history: [String]
+
+        public init(version: Int, record: CreditRecord?, history: [String]) {
+            self.version = version
+            self.record = record
+            self.history = history
+        }
     }
 
     public struct Deletion: Codable, Sendable, Hashable {
         public var creditRecordId: String
         public var version: Int
+
+        public init(creditRecordId: String, version: Int) {
+            self.creditRecordId = creditRecordId
+            self.version = version
+        }
     }
 
     public struct OrderingViolation: Codable, Sendable, Hashable {
@@ -42,12 +53,25 @@ public struct CreditZhejiangState: Codable, Sendable, Hashable {
         public var operation: String
         public var receivedVersion: Int
         public var heldVersion: Int
+
+        public init(creditRecordId: String, operation: String, receivedVersion: Int, heldVersion: Int) {
+            self.creditRecordId = creditRecordId
+            self.operation = operation
+            self.receivedVersion = receivedVersion
+            self.heldVersion = heldVersion
+        }
     }
 
     public struct Rejection: Codable, Sendable, Hashable {
         public var creditRecordId: String
         public var version: Int
         public var reason: String
+
+        public init(creditRecordId: String, version: Int, reason: String) {
+            self.creditRecordId = creditRecordId
+            self.version = version
+            self.reason = reason
+        }
     }
 
     public init() {}

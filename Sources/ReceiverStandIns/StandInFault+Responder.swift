@@ -25,7 +25,13 @@ extension StandInFault {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: body))
             )
         case .delay:
-            try await Task.sleep(for: .milliseconds(fault.milliseconds ?? 0))
+            let delay = Duration.milliseconds(fault.milliseconds ?? 0)
+            guard fault.when == .beforeHandling else {
+                let response = try await handle()
+                try await Task.sleep(for: delay)
+                return response
+            }
+            try await Task.sleep(for: delay)
             return try await handle()
         case .drop:
             if fault.when == .afterHandling {

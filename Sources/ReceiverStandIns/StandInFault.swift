@@ -8,7 +8,7 @@
 /// JSON examples:
 /// ```
 /// {"kind": "status", "status": 503, "retryAfterSeconds": 1, "count": 2}
-/// {"kind": "delay", "milliseconds": 1500}
+/// {"kind": "delay", "milliseconds": 1500, "when": "beforeHandling"}
 /// {"kind": "drop", "when": "afterHandling"}
 /// {"kind": "rejectRecord", "recordId": "hub-1", "reason": "unknown region"}
 /// {"kind": "rejectWhereFieldContains", "field": "title", "text": "测试", "reason": "test record"}
@@ -17,7 +17,7 @@ public struct StandInFault: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, Hashable {
         /// Answer with `status` (and `Retry-After: retryAfterSeconds` when given) without handling the request.
         case status
-        /// Wait `milliseconds` before handling the request normally.
+        /// A slow receiver: wait `milliseconds` after handling the request (a slow answer, the default) or before.
         case delay
         /// Close the connection without answering, before or after handling the request.
         case drop
@@ -27,12 +27,13 @@ public struct StandInFault: Codable, Sendable, Hashable {
         case rejectWhereFieldContains
     }
 
-    /// When a dropped connection drops.
-    public enum DropPoint: String, Codable, Sendable, Hashable {
-        /// The request is not handled: the receiver's state is unchanged.
+    /// When a delay or a dropped connection happens.
+    public enum FaultPoint: String, Codable, Sendable, Hashable {
+        /// Before the request is handled: a drop leaves the receiver's state unchanged; a delay holds the request back
+        /// (it is applied late, possibly after the client gave up).
         case beforeHandling
-        /// The request is handled (state changed, idempotent answer stored) but the answer never sent: the client
-        /// cannot know it succeeded.
+        /// After the request is handled (state changed, idempotent answer stored): a drop means the client cannot know
+        /// it succeeded; a delay is a slow answer.
         case afterHandling
     }
 
@@ -42,7 +43,7 @@ public struct StandInFault: Codable, Sendable, Hashable {
     public var status: Int?
     public var retryAfterSeconds: Int?
     public var milliseconds: Int?
-    public var when: DropPoint?
+    public var when: FaultPoint?
     public var recordId: String?
     public var field: String?
     public var text: String?
@@ -54,7 +55,7 @@ public struct StandInFault: Codable, Sendable, Hashable {
         status: Int? = nil,
         retryAfterSeconds: Int? = nil,
         milliseconds: Int? = nil,
-        when: DropPoint? = nil,
+        when: FaultPoint? = nil,
         recordId: String? = nil,
         field: String? = nil,
         text: String? = nil,
@@ -77,13 +78,14 @@ public struct StandInFault: Codable, Sendable, Hashable {
         Self(kind: .status, count: count, status: status, retryAfterSeconds: retryAfterSeconds)
     }
 
-    /// The next `count` requests are answered only after `milliseconds`.
-    public static func delay(milliseconds: Int, count: Int = 1) -> Self {
-        Self(kind: .delay, count: count, milliseconds: milliseconds)
+    /// The next `count` requests are answered only after `milliseconds`, handled `when` (default: at once, so that only
+    /// the answer is slow).
+    public static func delay(milliseconds: Int, when: FaultPoint = .afterHandling, count: Int = 1) -> Self {
+        Self(kind: .delay, count: count, milliseconds: milliseconds, when: when)
     }
 
     /// The next `count` requests lose their connection without an answer.
-    public static func drop(_ when: DropPoint, count: Int = 1) -> Self {
+    public static func drop(_ when: FaultPoint, count: Int = 1) -> Self {
         Self(kind: .drop, count: count, when: when)
     }
 

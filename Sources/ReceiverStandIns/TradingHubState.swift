@@ -28,6 +28,12 @@ public struct TradingHubState: Codable, Sendable, Hashable {
         /// Each applied once: `[1, 2, 3]`, never a repeat.
         public var appliedVersions: [Int]
         public var record: HubRecord
+
+        public init(version: Int, appliedVersions: [Int], record: HubRecord) {
+            self.version = version
+            self.appliedVersions = appliedVersions
+            self.record = record
+        }
     }
 
     public struct OrderingViolation: Codable, Sendable, Hashable {
@@ -35,6 +41,13 @@ public struct TradingHubState: Codable, Sendable, Hashable {
         public var receivedVersion: Int
         public var heldVersion: Int
         public var deliveryId: String
+
+        public init(recordId: String, receivedVersion: Int, heldVersion: Int, deliveryId: String) {
+            self.recordId = recordId
+            self.receivedVersion = receivedVersion
+            self.heldVersion = heldVersion
+            self.deliveryId = deliveryId
+        }
     }
 
     public struct Rejection: Codable, Sendable, Hashable {
@@ -42,6 +55,13 @@ public struct TradingHubState: Codable, Sendable, Hashable {
         public var version: Int
         public var reason: String
         public var deliveryId: String
+
+        public init(recordId: String, version: Int, reason: String, deliveryId: String) {
+            self.recordId = recordId
+            self.version = version
+            self.reason = reason
+            self.deliveryId = deliveryId
+        }
     }
 
     public init() {}

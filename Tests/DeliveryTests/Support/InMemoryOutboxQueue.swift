@@ -66,22 +66,19 @@ actor InMemoryOutboxQueue: OutboxQueue {
     func claim(destination: OutboxDestination, limit: Int, owner: String, leaseSeconds: Int, now: Date) -> [OutboxItem] {
         claims += 1
         let ordered = entries.values.sorted { $0.item.id < $1.item.id }
+        // The lowest pending version per record: only that one may go (waiting or leased, it blocks the rest).
+        var lowestPending: [String: Int] = [:]
+        for entry in ordered where entry.item.destination == destination && entry.status == .pending {
+            lowestPending[entry.item.recordId] = min(lowestPending[entry.item.recordId] ?? .max, entry.item.version)
+        }
         var claimed: [OutboxItem] = []
-        var recordsTaken: Set<String> = []
         for entry in ordered where claimed.count < limit {
             let item = entry.item
             guard item.destination == destination, entry.status == .pending, entry.nextAttemptAt <= now,
-                entry.leaseUntil <= now || entry.leaseOwner == nil, !recordsTaken.contains(item.recordId)
+                entry.leaseOwner == nil || entry.leaseUntil <= now, lowestPending[item.recordId] == item.version
             else { continue }
-            // A lower pending version (waiting or leased) of the same record blocks this one.
-            let blocked = ordered.contains {
-                $0.item.destination == destination && $0.item.recordId == item.recordId && $0.item.version < item.version
-                    && $0.status == .pending
-            }
-            guard !blocked else { continue }
             entries[item.id]?.leaseOwner = owner
             entries[item.id]?.leaseUntil = now.addingTimeInterval(TimeInterval(leaseSeconds))
-            recordsTaken.insert(item.recordId)
             claimed.append(item)
         }
         return claimed
