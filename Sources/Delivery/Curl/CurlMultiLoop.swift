@@ -36,11 +36,10 @@ final class CurlMultiLoop: @unchecked Sendable {
         let accepted = inbox.withLock { inbox -> Bool in
             guard !transfer.cancelRequested, !inbox.stopping else { return false }
             inbox.submitted.append(transfer)
+            wake(inbox)
             return true
         }
-        if accepted {
-            curl_multi_wakeup(multi)
-        } else {
+        if !accepted {
             complete(transfer, with: .failure(Self.cancelledError(transfer)))
         }
     }
@@ -50,8 +49,8 @@ final class CurlMultiLoop: @unchecked Sendable {
         inbox.withLock { inbox in
             transfer.cancelRequested = true
             inbox.cancelled.append(transfer)
+            wake(inbox)
         }
-        curl_multi_wakeup(multi)
     }
 
     /// Fails whatever is in flight with `.cancelled`, stops the thread and frees the multi handle, then calls `done`.
@@ -59,13 +58,16 @@ final class CurlMultiLoop: @unchecked Sendable {
         let alreadyStopped = inbox.withLock { inbox -> Bool in
             inbox.stopping = true
             if !inbox.stopped { inbox.onStopped.append(done) }
+            wake(inbox)
             return inbox.stopped
         }
-        if alreadyStopped {
-            done()
-        } else {
-            curl_multi_wakeup(multi)
-        }
+        if alreadyStopped { done() }
+    }
+
+    /// Interrupts `curl_multi_poll`. Called under the inbox lock, which the loop also holds while it frees the multi
+    /// handle: a wake-up can never reach a freed handle.
+    private func wake(_ inbox: Inbox) {
+        if !inbox.stopped { curl_multi_wakeup(multi) }
     }
 
     // MARK: - Loop thread
@@ -112,10 +114,10 @@ final class CurlMultiLoop: @unchecked Sendable {
             var ready: Int32 = 0
             _ = curl_multi_poll(multi, nil, 0, 1000, &ready)
         }
-        curl_multi_cleanup(multi)
         let callbacks = inbox.withLock { inbox in
+            curl_multi_cleanup(multi)
             inbox.stopped = true
-            // Whatever was submitted between the last drain and `stopping` was refused by submit, not queued.
+            // Nothing can have been queued since the last drain: submit refuses once `stopping` is set.
             return inbox.onStopped
         }
         for callback in callbacks { callback() }
