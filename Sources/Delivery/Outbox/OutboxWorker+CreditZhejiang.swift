@@ -9,15 +9,15 @@ extension OutboxWorker {
         var pending = items[...]
         var unstarted: [OutboxItem] = []
         await withTaskGroup(of: (OutboxItem, PublicationAttempt).self) { group in
-            var running = 0
             func startNext() -> Bool {
                 guard let item = pending.popFirst() else { return false }
                 group.addTask { (item, await self.publish(item, with: publisher)) }
                 return true
             }
-            while running < configuration.concurrency, startNext() { running += 1 }
+            var started = 0
+            while started < configuration.concurrency, startNext() { started += 1 }
+            // Each finished request makes room for the next one.
             while let (item, attempt) = await group.next() {
-                running -= 1
                 switch attempt {
                 case .sent(let outcome):
                     recordRequest(outcome.destinationAnswered ? .success : .failure(reason: outcome.reason))
@@ -30,8 +30,8 @@ extension OutboxWorker {
                 if Task.isCancelled || health.isDegraded {
                     unstarted.append(contentsOf: pending)
                     pending.removeAll()
-                } else if startNext() {
-                    running += 1
+                } else {
+                    _ = startNext()
                 }
             }
         }
