@@ -28,4 +28,17 @@ static inline CURLcode ccurl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off
     return curl_easy_getinfo(handle, info, value);
 }
 
+// curl_multi_setopt is variadic as well.
+static inline CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+// CURL_GLOBAL_DEFAULT is a macro expression Swift does not import.
+static inline CURLcode ccurl_global_init_default(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+// CURLMsg.data is an anonymous union: read its result member in C.
+static inline CURLcode ccurl_msg_result(const CURLMsg *message) {
+    return message->data.result;
+}
+
 #endif

@@ -7,8 +7,6 @@ struct CreditRecordBuilder {
         "警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级", "吊销许可证件", "限制开展生产经营活动",
         "责令停产停业", "责令关闭", "限制从业", "行政拘留", "其他",
     ]
-    /// Penalties made only of these are not published on Credit Zhejiang.
-    static let unpublishedCategories: Set<String> = ["警告", "通报批评"]
     static let idTypes = ["身份证", "护照号", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
 
     let context: TranslationContext
@@ -73,7 +71,7 @@ struct CreditRecordBuilder {
         let content = required(values, "CF_NR", prefix)
         var categories: [String] = []
         if let text = required(values, "CF_CFLB", prefix) {
-            categories = text.split(whereSeparator: { $0 == ";" || $0 == "；" }).map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
+            categories = CreditRecord.penaltyCategories(text)
             for item in categories where !Self.penaltyCategories.contains(item) {
                 problems.append(ProblemMessages.enumeration(field("CF_CFLB"), value: item, allowed: Self.penaltyCategories))
             }
@@ -116,8 +114,7 @@ struct CreditRecordBuilder {
             CF_NR: content, CF_NR_FK: values.amount("CF_NR_FK")?.wanYuanString, CF_NR_WFFF: values.amount("CF_NR_WFFF")?.wanYuanString,
             CF_NR_ZKDX: values.text("CF_NR_ZKDX"), CF_JDRQ: decidedOn, CF_YXQ: validUntil, CF_GSJZQ: publicityEnd, CF_CFJG: authority,
             CF_CFJGDM: authorityCode, CF_SJLY: dataSource, CF_SJLYDM: dataSourceCode, BZ: values.text("BZ"))
-        let publish = !categories.allSatisfy { Self.unpublishedCategories.contains($0) }
-        return Built(record: record, publish: publish)
+        return Built(record: record, publish: record.isPublishableOnCreditZhejiang)
     }
 
     /// A mapped value outside the allowed set is a problem, never silently the default.
