@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "GatewayServer",
             dependencies: [
-                "ExchangeStandard", "XMLStream", "Mapping", "Store",
+                "ExchangeStandard", "XMLStream", "Mapping", "Store", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -87,7 +87,10 @@ let package = Package(
         // MARK: - Executable
         .executableTarget(
             name: "credit-gateway",
-            dependencies: ["Mapping", "XMLStream", "Store", "GatewayServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Mapping", "XMLStream", "Store", "GatewayServer", "Delivery", "ReceiverStandIns", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 

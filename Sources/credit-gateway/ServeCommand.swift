@@ -1,10 +1,14 @@
 import ArgumentParser
+import Delivery
 import Foundation
 import GatewayServer
 import Hummingbird
 import Logging
 import Mapping
+import ReceiverStandIns
+import ServiceLifecycle
 import Store
+import UnixSignals
 
 /// `credit-gateway serve`: the gateway on its embedded default store (a SQLite file in the data directory).
 struct ServeCommand: AsyncParsableCommand {
@@ -23,6 +27,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; overrides the configuration.")
     var port: Int?
 
+    @Flag(name: .customLong("stand-ins"), help: "Also run the stand-in trading hub and Credit Zhejiang publisher and deliver to them (on with --demo).")
+    var standIns = false
+
+    @Option(name: .customLong("stand-in-ports"), help: "Ports of the stand-in hub and publisher.")
+    var standInPorts: String = "8091,8092"
+
     func run() async throws {
         var configuration = try GatewayConfiguration.load(file: config)
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
@@ -39,8 +49,46 @@ struct ServeCommand: AsyncParsableCommand {
             router: gateway.buildRouter(),
             configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "credit-gateway"),
             logger: logger)
+        var services: [any Service] = [application]
+
+        if standIns || demo {
+            let ports = standInPorts.split(separator: ",").compactMap { Int($0) }
+            guard ports.count == 2 else { throw ValidationError("--stand-in-ports takes two ports, e.g. 8091,8092") }
+            var quiet = logger
+            quiet.logLevel = .warning
+            services.append(try TradingHubStandIn().makeApplication(host: "127.0.0.1", port: ports[0], logger: quiet))
+            services.append(try CreditZhejiangStandIn().makeApplication(host: "127.0.0.1", port: ports[1], logger: quiet))
+            configuration.destinations.hub = configuration.destinations.hub ?? .init(baseURL: "http://127.0.0.1:\(ports[0])")
+            configuration.destinations.publisher = configuration.destinations.publisher ?? .init(baseURL: "http://127.0.0.1:\(ports[1])")
+            print("Stand-in trading hub:       http://127.0.0.1:\(ports[0])/_standin/state")
+            print("Stand-in Credit Zhejiang:   http://127.0.0.1:\(ports[1])/_standin/state")
+        }
+        let client = HTTPClient()
+        let eventLogger = logger
+        let queue = StoreOutboxQueue(store: store)
+        if let hub = configuration.destinations.hub {
+            let worker = OutboxWorker(
+                receiver: .tradingHub(HubDeliveryProtocol(endpoint: Self.endpoint(hub))), queue: queue, client: client, logger: logger,
+                onHealthEvent: { destination, event in eventLogger.warning("destination \(destination): \(event)") })
+            services.append(OutboxWorkerService(worker: worker))
+        }
+        if let publisher = configuration.destinations.publisher {
+            let worker = OutboxWorker(
+                receiver: .creditZhejiang(PublisherDeliveryProtocol(endpoint: Self.endpoint(publisher))), queue: queue, client: client, logger: logger,
+                onHealthEvent: { destination, event in eventLogger.warning("destination \(destination): \(event)") })
+            services.append(OutboxWorkerService(worker: worker))
+        }
+        services.append(PublicityExpiryService(store: store, interval: .seconds(configuration.publicityCheckSeconds), logger: logger))
+
         logger.info("credit-gateway listening on http://\(configuration.server.host):\(configuration.server.port) with \(mappings.mappings.count) mappings")
-        try await application.runService()
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    static func endpoint(_ destination: GatewayConfiguration.Destination) -> ReceiverEndpoint {
+        ReceiverEndpoint(
+            baseURL: destination.baseURL, bearerToken: destination.bearerToken,
+            tls: .init(caBundlePath: destination.caBundlePath, clientCertificatePath: destination.clientCertificatePath, clientKeyPath: destination.clientKeyPath))
     }
 }
 

@@ -55,7 +55,30 @@ public struct GatewayConfiguration: Sendable, Codable {
         }
     }
 
+    /// A receiver the outbox delivers to.
+    public struct Destination: Sendable, Codable {
+        public var baseURL: String
+        public var bearerToken: String?
+        public var caBundlePath: String?
+        public var clientCertificatePath: String?
+        public var clientKeyPath: String?
+
+        public init(baseURL: String, bearerToken: String? = nil) {
+            self.baseURL = baseURL
+            self.bearerToken = bearerToken
+        }
+    }
+
+    public struct Destinations: Sendable, Codable {
+        public var hub: Destination?
+        public var publisher: Destination?
+        public init() {}
+    }
+
     public var server = Server()
+    public var destinations = Destinations()
+    /// How often publicity expiry is checked, in seconds.
+    public var publicityCheckSeconds = 3600
     /// Where the SQLite file and the upload spool live.
     public var dataDirectory = "data"
     public var mappingsDirectory = "Mappings"
@@ -76,6 +99,8 @@ public struct GatewayConfiguration: Sendable, Codable {
         sources = try container.decodeIfPresent([Source].self, forKey: .sources) ?? []
         operators = try container.decodeIfPresent([Principal].self, forKey: .operators) ?? []
         consumers = try container.decodeIfPresent([Principal].self, forKey: .consumers) ?? []
+        destinations = try container.decodeIfPresent(Destinations.self, forKey: .destinations) ?? Destinations()
+        publicityCheckSeconds = try container.decodeIfPresent(Int.self, forKey: .publicityCheckSeconds) ?? defaults.publicityCheckSeconds
     }
 
     /// Reads a YAML file and applies environment overrides.
@@ -90,6 +115,10 @@ public struct GatewayConfiguration: Sendable, Codable {
         if let directory = environment["GATEWAY_DATA_DIR"] { configuration.dataDirectory = directory }
         if let directory = environment["GATEWAY_MAPPINGS_DIR"] { configuration.mappingsDirectory = directory }
         if let bytes = environment["GATEWAY_MAX_BATCH_BYTES"].flatMap(Int.init) { configuration.limits.maxBatchBytes = bytes }
+        if let url = environment["GATEWAY_HUB_URL"] { configuration.destinations.hub = .init(baseURL: url, bearerToken: environment["GATEWAY_HUB_TOKEN"]) }
+        if let url = environment["GATEWAY_PUBLISHER_URL"] {
+            configuration.destinations.publisher = .init(baseURL: url, bearerToken: environment["GATEWAY_PUBLISHER_TOKEN"])
+        }
         return configuration
     }
 }
