@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "Store", "Mapping", "ExchangeStandard",
+                "GatewayServer", "Store", "Mapping", "ExchangeStandard", "Delivery", "ReceiverStandIns",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
