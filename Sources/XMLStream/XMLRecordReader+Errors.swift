@@ -19,14 +19,15 @@ extension XMLRecordReader {
     func reportParserError(_ error: xmlError) {
         guard error.domain != Int32(XML_FROM_VALID.rawValue) else { return }  // validity is not checked
         guard error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }  // warnings
-        raise(streamError(from: error))
+        let position = error.line > 0 ? errorPosition(line: Int(error.line), column: max(Int(error.int2), 1)) : nil
+        raise(streamError(from: error, at: position))
     }
 
     /// An error libxml2 raises without a parser at hand: iconv conversion failures.
     func reportContextFreeError(_ error: xmlError) {
         guard error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
         let detail = Self.message(of: error)
-        let encoding = parser?.pointee.encoding.map { String(cString: $0) } ?? "the declared encoding"
+        let encoding = declaredEncoding ?? "the declared encoding"
         // libxml2 converts whole pieces before parsing them, so the position is where parsing
         // stood, at most one piece before the offending bytes.
         raise(
@@ -36,10 +37,19 @@ extension XMLRecordReader {
                 position: currentPosition))
     }
 
-    func streamError(from error: xmlError) -> XMLStreamError {
+    /// The encoding libxml2 converts from, as the document named it.
+    private var declaredEncoding: String? {
+        guard let parser else { return nil }
+        if let name = parser.pointee.encoding ?? parser.pointee.input?.pointee.encoding { return String(cString: name) }
+        return parser.pointee.input?.pointee.buf?.pointee.encoder?.pointee.name.map { String(cString: $0) }
+    }
+
+    /// The error to throw for one of libxml2's; `position` overrides libxml2's own when given.
+    func streamError(from error: xmlError, at position: XMLPosition? = nil) -> XMLStreamError {
         let code = error.code
         let detail = Self.message(of: error)
-        let position = error.line > 0 ? XMLPosition(line: Int(error.line), column: max(Int(error.int2), 1)) : currentPosition
+        let position =
+            position ?? (error.line > 0 ? XMLPosition(line: Int(error.line), column: max(Int(error.int2), 1)) : currentPosition)
 
         func isCode(_ value: xmlParserErrors) -> Bool { code == Int32(value.rawValue) }
 

@@ -132,7 +132,7 @@ extension XMLRecordReader {
                             message: "attribute \(attributeName) of <\(name)> is longer than \(limits.maxTextNodeBytes) bytes",
                             position: position)
                     }
-                    let value = String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
+                    let value = Self.attributeValue(UnsafeBufferPointer(start: start, count: length))
                     list.append(XMLAttributeNode(name: attributeName, prefix: entry[1].map(interned), value: value))
                 }
             }
@@ -141,6 +141,27 @@ extension XMLRecordReader {
         } catch {
             raise(error)
         }
+    }
+
+    /// An attribute value as the document means it. Without entity substitution (never wanted
+    /// here) libxml2 hands out an `&` that came from `&amp;` or `&#38;` re-escaped as `&#38;`,
+    /// for a tree builder to undo; a literal `&` cannot occur, so every `&#38;` is one `&`.
+    private static func attributeValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+        let escape = Array("&#38;".utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "&") && bytes[index...].starts(with: escape) {
+                result.append(UInt8(ascii: "&"))
+                index += escape.count
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// A name from libxml2's dictionary as a Swift string, converted once per distinct name.
@@ -152,37 +173,6 @@ extension XMLRecordReader {
         if nameCache.count >= 4096 { nameCache.removeAll(keepingCapacity: true) }
         nameCache[key] = string
         return string
-    }
-
-    /// Where the start tag being reported begins: libxml2 calls back with its input on the tag's
-    /// `>`, and the tag is still in its buffer, so walk back to the `<` (which no attribute value
-    /// may contain). Columns count characters, as libxml2's do.
-    private func startTagPosition() -> XMLPosition {
-        guard let input = parser?.pointee.input?.pointee, let cur = input.cur, let base = input.base else {
-            return XMLPosition(line: 0, column: 0)
-        }
-        let line = Int(input.line)
-        let column = Int(input.col)
-        var start = cur
-        while start > base && start.pointee != UInt8(ascii: "<") { start -= 1 }
-        guard start.pointee == UInt8(ascii: "<") else { return XMLPosition(line: line, column: column) }
-
-        var newlines = 0
-        var characters = 0
-        for byte in UnsafeBufferPointer(start: start, count: cur - start) {
-            if byte == 0x0A { newlines += 1 }
-            if byte & 0xC0 != 0x80 { characters += 1 }
-        }
-        if newlines == 0 { return XMLPosition(line: line, column: max(column - characters, 1)) }
-
-        // The tag spans lines: count from the newline before it, when that is still buffered.
-        var lineStart = start
-        characters = 0
-        while lineStart > base && (lineStart - 1).pointee != 0x0A {
-            lineStart -= 1
-            if lineStart.pointee & 0xC0 != 0x80 { characters += 1 }
-        }
-        return XMLPosition(line: line - newlines, column: characters + 1)
     }
 }
 

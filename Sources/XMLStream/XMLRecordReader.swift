@@ -15,8 +15,11 @@ public final class XMLRecordReader {
 
     var assembler: XMLRecordAssembler
     var parser: xmlParserCtxtPtr?
-    /// The first bytes, held back until there are enough for libxml2 to detect the encoding.
+    /// The first bytes, held back until the prolog is complete (see `XMLPrologScanner`) and there
+    /// are enough for libxml2 to detect the encoding.
     private var prologue: [UInt8] = []
+    private var prologScanner = XMLPrologScanner()
+    private var prologComplete = false
     var sniffer = XMLBodySniffer()
     private var byteCount = 0
     /// The first error; once set, every call rethrows it.
@@ -29,6 +32,8 @@ public final class XMLRecordReader {
     /// libxml2 interns names in its dictionary: one Swift string per distinct pointer.
     var nameCache: [UnsafeRawPointer: String] = [:]
     var tagScan = PendingTagScan()
+    /// The last start tag's position, from which the next ones are counted.
+    var anchor: PositionAnchor?
 
     /// libxml2 needs 4 bytes to recognise a BOM or UTF-16 before it reads the XML declaration.
     private static let detectionBytes = 4
@@ -113,10 +118,17 @@ public final class XMLRecordReader {
         sniffer.inspect(bytes)
         var rest = bytes[...]
         if parser == nil {
-            let needed = Self.detectionBytes - prologue.count
-            prologue.append(contentsOf: rest.prefix(needed))
-            rest = rest.dropFirst(needed)
-            guard prologue.count >= Self.detectionBytes else { return nil }
+            if !prologComplete {
+                let end = sniffer.isWideEncoding ? 0 : prologScanner.scan(bytes)
+                let held = end ?? bytes.count
+                prologue.append(contentsOf: bytes[..<held])
+                rest = rest.dropFirst(held)
+                prologComplete = end != nil || prologue.count > limits.maxMarkupBytes
+            }
+            let topUp = min(max(Self.detectionBytes - prologue.count, 0), rest.count)
+            prologue.append(contentsOf: rest.prefix(topUp))
+            rest = rest.dropFirst(topUp)
+            guard prologComplete, prologue.count >= Self.detectionBytes else { return nil }
             if let error = startParser() { return error }
         }
         while !rest.isEmpty {
@@ -127,13 +139,16 @@ public final class XMLRecordReader {
         return nil
     }
 
+    /// Creates the libxml2 parser with the first bytes (enough to detect the encoding) and hands it
+    /// the rest of the held-back prolog in one piece.
     private func startParser() -> XMLStreamError? {
         let initial = prologue
         prologue = []
+        let detection = min(initial.count, Self.detectionBytes)
         var handler = Self.makeSAXHandler()
         let context = initial.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
-                xmlCreatePushParserCtxt(&handler, Unmanaged.passUnretained(self).toOpaque(), chars.baseAddress, Int32(chars.count), nil)
+                xmlCreatePushParserCtxt(&handler, Unmanaged.passUnretained(self).toOpaque(), chars.baseAddress, Int32(detection), nil)
             }
         }
         guard let context else {
@@ -144,7 +159,8 @@ public final class XMLRecordReader {
         // DTDLOAD/DTDVALID/DTDATTR (external DTDs), HUGE (libxml2's own size guards stay on).
         // libxml2 2.9's push parser has no depth limit of its own; the assembler counts depth.
         xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue))
-        return nil
+        guard initial.count > detection else { return nil }
+        return initial.withUnsafeBufferPointer { push(UnsafeBufferPointer(rebasing: $0[detection...]), terminate: false) }
     }
 
     /// Hands one piece to libxml2, then makes it parse what it can and checks what it holds back.

@@ -1,0 +1,89 @@
+import CLibXML2
+
+// MARK: - Line and column
+//
+// libxml2 counts columns in characters in most places but in bytes in others (the name of an end
+// tag, for one), so after `</名称>` its columns run ahead on that line. The reader counts columns
+// itself, in characters, from the previous start tag or from the line's beginning when those bytes
+// are still in libxml2's buffer (they nearly always are), and only falls back to libxml2's column.
+
+/// A place in the decoded input whose line and column are known.
+struct PositionAnchor {
+    /// Offset in libxml2's decoded (UTF-8) input.
+    var offset: Int
+    var line: Int
+    var column: Int
+}
+
+extension XMLRecordReader {
+    /// Where the start tag being reported begins. libxml2 calls back with its input on the tag's
+    /// `>`, and the tag is still in its buffer, so walk back to the `<` (no attribute value may
+    /// contain one).
+    func startTagPosition() -> XMLPosition {
+        guard let input = parser?.pointee.input?.pointee, let cur = input.cur, let base = input.base else {
+            return XMLPosition(line: 0, column: 0)
+        }
+        var start = UnsafePointer(cur)
+        while start > base && start.pointee != UInt8(ascii: "<") { start -= 1 }
+        guard start.pointee == UInt8(ascii: "<") else { return XMLPosition(line: Int(input.line), column: Int(input.col)) }
+
+        var newlines = 0
+        var characters = 0
+        for byte in UnsafeBufferPointer(start: start, count: cur - start) {
+            if byte == 0x0A { newlines += 1 }
+            if byte & 0xC0 != 0x80 { characters += 1 }
+        }
+        let position = locate(
+            start, in: input, fallbackLine: Int(input.line) - newlines,
+            fallbackColumn: newlines == 0 ? max(Int(input.col) - characters, 1) : 1)
+        anchor = PositionAnchor(offset: Int(input.consumed) + (start - base), line: position.line, column: position.column)
+        return position
+    }
+
+    /// Where libxml2's input stands, for an error libxml2 is raising right now at `line`:`column`.
+    func errorPosition(line: Int, column: Int) -> XMLPosition {
+        guard let input = parser?.pointee.input?.pointee, input.buf != nil, let cur = input.cur, input.line == line else {
+            return XMLPosition(line: line, column: column)
+        }
+        return locate(cur, in: input, fallbackLine: line, fallbackColumn: column)
+    }
+
+    /// The line and column of a byte in libxml2's buffer.
+    private func locate(
+        _ target: UnsafePointer<UInt8>, in input: xmlParserInput, fallbackLine: Int, fallbackColumn: Int
+    ) -> XMLPosition {
+        guard let base = input.base, target >= base else { return XMLPosition(line: fallbackLine, column: fallbackColumn) }
+        let consumed = Int(input.consumed)
+        let offset = consumed + (target - base)
+
+        if let anchor, anchor.offset >= consumed, anchor.offset <= offset {
+            var line = anchor.line
+            var column = anchor.column
+            for byte in UnsafeBufferPointer(start: base + (anchor.offset - consumed), count: offset - anchor.offset) {
+                if byte == 0x0A {
+                    line += 1
+                    column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    column += 1
+                }
+            }
+            return XMLPosition(line: line, column: column)
+        }
+
+        var lineStart = target
+        var characters = 0
+        while lineStart > base && (lineStart - 1).pointee != 0x0A {
+            lineStart -= 1
+            if lineStart.pointee & 0xC0 != 0x80 { characters += 1 }
+        }
+        if lineStart > base {
+            return XMLPosition(line: fallbackLine, column: characters + 1)
+        }
+        if consumed == 0 {
+            // The first line: libxml2 leaves a UTF-8 byte order mark in its buffer and does not count it.
+            let hasByteOrderMark = target - base >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF
+            return XMLPosition(line: fallbackLine, column: characters + 1 - (hasByteOrderMark ? 1 : 0))
+        }
+        return XMLPosition(line: fallbackLine, column: fallbackColumn)
+    }
+}

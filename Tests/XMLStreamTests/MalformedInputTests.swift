@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import XMLStream
+
+/// Bodies that are not usable XML: each is refused with its code and, where there is one, a position.
+@Suite struct MalformedInputTests {
+    @Test func emptyBody() {
+        let error = readError([UInt8]())
+        #expect(error?.code == .empty)
+        #expect(error?.position == nil)
+        #expect(readError("  \n\t ")?.code == .empty)
+        #expect(readError([0xEF, 0xBB, 0xBF])?.code == .empty)
+    }
+
+    @Test func jsonInsteadOfXML() throws {
+        let error = readError(try Files.bytes(Files.fixture("json-body.json")))
+        #expect(error?.code == .notXML)
+        #expect(error?.message.contains("not XML") == true)
+        #expect(error?.message.contains("JSON") == true)
+        #expect(error?.position == XMLPosition(line: 1, column: 1))
+        #expect(readError(#"{"a":1}"#, chunkSizes: [1])?.code == .notXML)
+        #expect(readError("\n  [1, 2]")?.code == .notXML)
+    }
+
+    @Test func plainTextInsteadOfXML() {
+        let error = readError("hello, this is not a batch")
+        #expect(error?.code == .notXML)
+        #expect(error?.message.contains("'h'") == true)
+    }
+
+    @Test(arguments: [[64 * 1024], [1], [3, 7]])
+    func truncatedInsideAnElement(chunkSizes: [Int]) throws {
+        let error = try #require(readError("<batch>\n  <record>\n    <id>1</id>", chunkSizes: chunkSizes))
+        #expect(error.code == .truncated)
+        #expect(error.message.contains("<record>"))
+        #expect(error.message.contains("2:3"))
+        #expect(error.position?.line == 3)
+    }
+
+    @Test func truncatedInsideATag() throws {
+        let error = try #require(readError("<batch>\n  <record id=\"1"))
+        #expect(error.code == .truncated)
+        #expect(error.position?.line == 2)
+    }
+
+    @Test func truncatedBeforeTheRootElement() throws {
+        #expect(readError("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?.code == .truncated)
+        #expect(readError("<bat")?.code == .truncated)
+        #expect(readError("<?xml version=\"1.0\"?><!-- only a comment -->")?.code == .truncated)
+    }
+
+    @Test func recordsBeforeTheTruncationAreHandedOut() throws {
+        let reader = XMLRecordReader(recordPatterns: [pattern("//record")])
+        let records = try reader.feed(Array("<batch><record><id>1</id></record><record>".utf8))
+        #expect(records.count == 1)
+        #expect { try reader.finish() } throws: { ($0 as? XMLStreamError)?.code == .truncated }
+    }
+
+    @Test func invalidUTF8() throws {
+        let document: [UInt8] = Array("<batch><record>ok".utf8) + [0xC3, 0x28] + Array("</record></batch>".utf8)
+        let error = try #require(readError(document))
+        #expect(error.code == .encoding)
+        #expect(error.message.contains("0xC3"))
+        #expect(error.position == XMLPosition(line: 1, column: 18))
+        #expect(readError(document, chunkSizes: [1])?.position == XMLPosition(line: 1, column: 18))
+    }
+
+    @Test func gbkBytesDeclaredAsUTF8() throws {
+        let error = try #require(readError(try Files.bytes(Files.fixture("gbk-declared-utf8.xml"))))
+        #expect(error.code == .encoding)
+        #expect(error.message.contains("UTF-8"))
+        #expect(error.message.contains("GB18030"), "the message suggests declaring the real encoding")
+        #expect(error.position == XMLPosition(line: 3, column: 18))
+    }
+
+    @Test func invalidBytesInADeclaredEncoding() throws {
+        let error = try #require(readError(try Files.bytes(Files.fixture("invalid-gb18030.xml"))))
+        #expect(error.code == .encoding)
+        #expect(error.message.contains("GB18030"))
+        #expect(error.position != nil)
+    }
+
+    @Test func unsupportedEncoding() {
+        let error = readError("<?xml version=\"1.0\" encoding=\"X-NO-SUCH-ENCODING\"?>\n<batch/>")
+        #expect(error?.code == .encoding)
+        #expect(error?.message.contains("X-NO-SUCH-ENCODING") == true)
+        #expect(error?.position?.line == 1)
+    }
+
+    @Test func mismatchedTags() throws {
+        let error = try #require(readError("<batch>\n  <record>\n  </recrod>\n</batch>"))
+        #expect(error.code == .malformed)
+        #expect(error.message.contains("mismatch"))
+        #expect(error.position?.line == 3)
+        #expect(error.description.hasPrefix("3:"))
+    }
+
+    @Test func contentAfterTheRootElement() {
+        let error = readError("<batch/>\n<batch/>")
+        #expect(error?.code == .malformed)
+        #expect(error?.position?.line == 2)
+    }
+
+    @Test func undeclaredNamespacePrefix() {
+        let error = readError("<batch>\n<ns:record/></batch>")
+        #expect(error?.code == .malformed)
+        #expect(error?.message.contains("ns") == true)
+        #expect(error?.position?.line == 2)
+    }
+
+    @Test func controlCharacters() {
+        let error = readError("<batch><record>\u{1}</record></batch>")
+        #expect(error?.code == .malformed)
+        #expect(error?.position == XMLPosition(line: 1, column: 16))
+    }
+
+    @Test func localizedMessages() throws {
+        let error = try #require(readError("<batch>\n  <record>\n  </recrod>\n</batch>"))
+        let chinese = error.localizedMessage(language: "zh-Hans")
+        #expect(chinese.hasPrefix("XML 格式错误（第 3 行第"))
+        #expect(error.localizedMessage(language: "en") == error.description)
+        #expect(XMLStreamError.Code.doctypeEntities.chineseDescription == "拒绝含实体声明的 DOCTYPE")
+        let codes: [XMLStreamError.Code] = [
+            .malformed, .empty, .notXML, .truncated, .encoding, .doctypeEntities, .externalEntity, .entityReference, .depthLimit,
+            .textLimit, .attributeLimit, .recordLimit, .sizeLimit, .contextLimit, .recordSizeLimit, .markupLimit, .io, .readerFinished,
+        ]
+        let descriptions = codes.map(\.chineseDescription)
+        #expect(Set(descriptions).count == codes.count, "every code has its own description")
+        #expect(XMLStreamError.Code("something_new").chineseDescription == "XML 处理错误")
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+import XMLStream
+
+/// What a record's tree holds: namespaces, attributes, text, CDATA, whitespace and positions.
+@Suite struct TreeShapeTests {
+    @Test func namespacesMatchByURIWhateverThePrefix() throws {
+        let document = try Files.bytes(Files.fixture("namespaces.xml"))
+        let result = try read(document, patterns: ["/{urn:test:batch}batch/{urn:test:batch}record"])
+        #expect(result.records.map { $0.element.attribute(XMLQualifiedName("n")) } == ["1", "2", "3"])
+        #expect(result.records.map(\.element.prefix) == ["a", "b", nil])
+        // A default namespace applies to descendants too.
+        #expect(result.records[2].element["inner"]?.name == XMLQualifiedName("inner", namespaceURI: "urn:test:batch"))
+
+        let first = result.records[0].element
+        #expect(first.attribute(XMLQualifiedName("flag", namespaceURI: "urn:test:extra")) == "yes")
+        #expect(first.attributes.first { $0.name.localName == "flag" }?.prefix == "x")
+        #expect(first.attribute(XMLQualifiedName("n")) == "1")
+
+        let context = try #require(result.documentContext)
+        #expect(context.attribute(XMLQualifiedName("id", namespaceURI: "urn:test:batch")) == "B-1")
+        #expect(context.attributes.count == 1, "namespace declarations are not attributes")
+        // The records not matched stay in the context.
+        #expect(context.childElements.map { $0.attribute(XMLQualifiedName("n")) } == ["4", "5"])
+        #expect(
+            context.childElements[0].attribute(XMLQualifiedName("lang", namespaceURI: "http://www.w3.org/XML/1998/namespace")) == "zh")
+    }
+
+    @Test func wildcardsMatchAnyNamespace() throws {
+        let document = try Files.bytes(Files.fixture("namespaces.xml"))
+        let any = try read(document, patterns: ["/{*}batch/{*}record"])
+        #expect(any.records.count == 5)
+        let none = try read(document, patterns: ["/{*}batch/record"])
+        #expect(none.records.map { $0.element.attribute(XMLQualifiedName("n")) } == ["4"])
+        let other = try read(document, patterns: ["//{urn:test:other}*"])
+        #expect(other.records.map { $0.element.attribute(XMLQualifiedName("n")) } == ["5"])
+    }
+
+    @Test func firstMatchingPatternWinsAndRecordsDoNotNest() throws {
+        let result = try read(
+            "<batch><record><record><id>inner</id></record></record><other/></batch>",
+            patterns: ["//record", "/batch/record", "//other"])
+        #expect(result.records.map(\.patternIndex) == [0, 2])
+        #expect(result.records[0].element["record", "id"]?.text == "inner")
+    }
+
+    @Test func attributesTextAndCDATA() throws {
+        let result = try read(Files.bytes(Files.fixture("tree-shape.xml")), patterns: ["/batch/record"])
+        let record = try #require(result.records.first?.element)
+        #expect(record.attribute(XMLQualifiedName("id")) == "r1")
+        #expect(record.attribute(XMLQualifiedName("note")) == "a & b 中 <c>")
+        // Layout whitespace between elements is dropped.
+        #expect(record.children.count == record.childElements.count)
+        #expect(record.childElements.map(\.name.localName) == ["title", "body", "empty", "spaces", "merged", "multi", "escaped"])
+
+        let title = try #require(record["title"])
+        #expect(title.children.count == 3)
+        #expect(title.children.first == .text("Hello "))
+        #expect(title.children.last == .text(" world"))
+        #expect(title.text == "Hello  world")
+        #expect(title.deepText == "Hello bold world")
+
+        #expect(record["body"]?.children == [.text("<p>x & y</p> tail")], "CDATA and text merge into one run")
+        #expect(record["empty"]?.children == [])
+        #expect(record["spaces"]?.children == [.text("   ")], "whitespace that is all of an element's content is kept")
+        #expect(record["merged"]?.children == [.text("onetwothree")], "comments and processing instructions are skipped")
+        #expect(record["multi"]?.text == "中文 中")
+        #expect(record["escaped"]?.text == "x & y <z> & \"q\" 'a'")
+        #expect(record["escaped"]?.attribute(XMLQualifiedName("v")) == "&#38; is & and \" and ' and <")
+    }
+
+    @Test func positionsAreWhereStartTagsBegin() throws {
+        let result = try read(Files.bytes(Files.fixture("tree-shape.xml")), patterns: ["/batch/record"])
+        let record = try #require(result.records.first?.element)
+        #expect(record.position == XMLPosition(line: 3, column: 3))
+        #expect(record["title"]?.position == XMLPosition(line: 4, column: 5))
+        #expect(record["title", "b"]?.position == XMLPosition(line: 4, column: 18))
+        #expect(record["multi"]?.position == XMLPosition(line: 9, column: 5), "a start tag spread over lines")
+        #expect(result.documentContext?.position == XMLPosition(line: 2, column: 1))
+
+        let chinese = try read("<批次>\n  <记录>中</记录><记录/></批次>", patterns: ["//记录"])
+        #expect(chinese.records.map(\.element.position) == [XMLPosition(line: 2, column: 3), XMLPosition(line: 2, column: 13)])
+    }
+
+    @Test func ancestorsHoldWhatClosedBeforeTheRecord() throws {
+        let document = """
+            <batch id="b">
+              <header><no>1</no></header>
+              <group name="g1">
+                <label>first</label>
+                <record n="1"/>
+                <note>between</note>
+                <record n="2"/>
+              </group>
+              <group name="g2">
+                <record n="3"/>
+              </group>
+              <trailer>end</trailer>
+            </batch>
+            """
+        let result = try read(document, patterns: ["//record"])
+        #expect(result.records.count == 3)
+        let (first, second, third) = (result.records[0], result.records[1], result.records[2])
+        #expect(first.ancestors.map(\.name.localName) == ["batch", "group"])
+        #expect(first.ancestors[0].childElements.map(\.name.localName) == ["header"])
+        #expect(first.ancestors[1].attribute(XMLQualifiedName("name")) == "g1")
+        #expect(first.ancestors[1].childElements.map(\.name.localName) == ["label"])
+        #expect(second.ancestors[1].childElements.map(\.name.localName) == ["label", "note"], "records themselves are left out")
+        #expect(third.ancestors[0].childElements.map(\.name.localName) == ["header"], "group g1 held records")
+        #expect(third.ancestors[1].childElements.isEmpty)
+
+        let context = try #require(result.documentContext)
+        #expect(context.childElements.map(\.name.localName) == ["header", "trailer"])
+    }
+
+    @Test func documentContextIsAvailableAfterTheRootStarts() throws {
+        let reader = XMLRecordReader(recordPatterns: [pattern("//record")])
+        #expect(reader.documentContext == nil)
+        _ = try reader.feed(Array("<batch no=\"7\"><head>h</head><rec".utf8))
+        #expect(reader.documentContext?.attribute(XMLQualifiedName("no")) == "7")
+        #expect(reader.documentContext?["head"]?.text == "h")
+        _ = try reader.feed(Array("ord/><tail>t</tail></batch>".utf8))
+        _ = try reader.finish()
+        #expect(reader.documentContext?.childElements.map(\.name.localName) == ["head", "tail"])
+    }
+
+    @Test func rootAsRecord() throws {
+        let result = try read("<batch no=\"7\"><a>1</a></batch>", patterns: ["/batch"])
+        #expect(result.records.count == 1)
+        #expect(result.records[0].ancestors.isEmpty)
+        #expect(result.records[0].element["a"]?.text == "1")
+        #expect(result.documentContext?.attribute(XMLQualifiedName("no")) == "7")
+        #expect(result.documentContext?.children.isEmpty == true)
+    }
+
+    @Test func noPatternsKeepsEverythingAsContext() throws {
+        let result = try read("<batch><a>1</a><b x=\"2\"/></batch>", patterns: [])
+        #expect(result.records.isEmpty)
+        #expect(result.documentContext?.childElements.map(\.name.localName) == ["a", "b"])
+    }
+}
