@@ -49,6 +49,9 @@ public struct GatewayApplication: Sendable {
                 return Self.json(404, ["error": .object(["code": .string("not_found"), "message": .string("no record \(id)")])])
             }
         }
+        router.get("/v1/feeds/credit") { request, _ in
+            try await self.creditFeed(request)
+        }
         router.get("/health") { _, _ in Self.json(200, ["status": .string("up")]) }
         router.get("/ready") { _, _ in
             do {

@@ -1,0 +1,81 @@
+import Delivery
+import Foundation
+import GatewayServer
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Store
+import Testing
+
+@Suite("GET /v1/feeds/credit over real HTTP", .serialized)
+struct CreditFeedTests {
+    static let consumerToken = "token-credit-platform"
+
+    func harness() throws -> GatewayTestHarness {
+        try GatewayTestHarness { $0.consumers = [.init(name: "credit-platform", tokenSHA256: Tokens.sha256Hex(Self.consumerToken))] }
+    }
+
+    @Test("pages every credit version once, in commit order, unmasked; needs a consumer token; rejects a forged cursor")
+    func paging() async throws {
+        let harness = try harness()
+        defer { harness.remove() }
+        try await harness.live { client in
+            for (system, file) in [("zj-land", "batch-LT20241105A.xml"), ("nb-gpp", "NBZC-2024-1120-01.xml"), ("wz-bidding", "WZJY-20241125-07.xml")] {
+                try await client.execute(
+                    uri: "/v1/batches", method: .post, headers: GatewayTestHarness.headers(token: "token-\(system)"),
+                    body: try GatewayTestHarness.sample(system, file)
+                ) { #expect($0.status == .created) }
+            }
+            try await client.execute(uri: "/v1/feeds/credit", method: .get, headers: GatewayTestHarness.headers(token: "token-nb-gpp")) {
+                #expect($0.status == .unauthorized)
+            }
+            var cursor = ""
+            var seen: [String] = []
+            for _ in 0..<10 {
+                let page = try await client.execute(
+                    uri: "/v1/feeds/credit?limit=1&after=\(cursor)", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)
+                ) { try GatewayTestHarness.json($0.body) }
+                let records = page["records"] as? [[String: Any]] ?? []
+                seen += records.map { "\($0["CF_XDR_MC"]!)" }
+                cursor = try #require(page["next"] as? String)
+                if records.isEmpty { break }
+            }
+            #expect(seen == ["杭州余杭恒远实业有限公司", "宁波江东天成科技有限公司", "温州永嘉宏远建设有限公司", "吴某某"])
+            try await client.execute(uri: "/v1/feeds/credit?after=djE6OTk5", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)) {
+                _ in
+            }
+            try await client.execute(uri: "/v1/feeds/credit?after=not-a-cursor", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)) {
+                #expect($0.status == .badRequest)
+            }
+            let all = try await client.execute(uri: "/v1/feeds/credit", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)) {
+                String(buffer: $0.body)
+            }
+            #expect(all.contains("330102196603017867"))
+        }
+    }
+
+    @Test("a long poll answers as soon as a newer credit record commits")
+    func longPoll() async throws {
+        let harness = try harness()
+        defer { harness.remove() }
+        try await harness.live { client in
+            let start = ContinuousClock.now
+            async let poll = client.execute(uri: "/v1/feeds/credit?wait=30", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)) {
+                try GatewayTestHarness.json($0.body)
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            // The test client holds one connection, busy with the poll: the batch goes through libcurl on its own.
+            let port = try #require(client.port)
+            let body = try GatewayTestHarness.sample("zj-land", "batch-LT20241105A.xml")
+            let response = try await HTTPClient().send(
+                OutboundRequest(
+                    method: .post, url: "http://127.0.0.1:\(port)/v1/batches",
+                    headers: [.init(name: "Authorization", value: "Bearer token-zj-land"), .init(name: "Content-Type", value: "application/xml")],
+                    body: Data(body.readableBytesView)))
+            #expect(response.status == 201)
+            let page = try await poll
+            #expect((page["records"] as? [Any])?.count == 1)
+            #expect(ContinuousClock.now - start < .seconds(20))
+        }
+    }
+}
