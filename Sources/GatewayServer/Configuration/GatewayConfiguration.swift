@@ -123,6 +123,19 @@ public struct GatewayConfiguration: Sendable, Codable {
     }
 }
 
+extension GatewayConfiguration.Source {
+    /// Only `id` and `tokenSHA256` are required; the registration lists default to "any".
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id), tokenSHA256: try container.decode(String.self, forKey: .tokenSHA256),
+            mapping: try container.decodeIfPresent(String.self, forKey: .mapping),
+            domains: try container.decodeIfPresent([String].self, forKey: .domains) ?? [],
+            regionPrefixes: try container.decodeIfPresent([String].self, forKey: .regionPrefixes) ?? [],
+            responsibleSubjects: try container.decodeIfPresent([String].self, forKey: .responsibleSubjects) ?? [])
+    }
+}
+
 extension GatewayConfiguration.Server {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
