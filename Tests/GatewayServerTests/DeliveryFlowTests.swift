@@ -127,12 +127,28 @@ struct DeliveryFlowTests {
         try await hub.withServer { hubURL in
             let hubWorker = worker(.tradingHub(HubDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: hubURL))), store: harness.store, client: client)
             try await drain(hubWorker, store: harness.store, destination: .hub)
-            let dead = try await harness.store.deadLetters(DeadLetterFilter(destination: .hub))
-            #expect(dead.map(\.recordId) == [rejectedId])
-            #expect(dead.first?.deadReason?.contains("项目编号不存在") == true)
             await hub.clearFaults()
-            let replayed = try await harness.store.replayDeadLetters(.ids(dead.map(\.id)), now: Date())
-            #expect(replayed.count == 1)
+            // Operators see the dead letter and replay it through the API.
+            try await harness.live { client in
+                let operatorHeaders = GatewayTestHarness.headers(token: GatewayTestHarness.operatorToken)
+                try await client.execute(uri: "/v1/dead-letters?destination=hub", method: .get, headers: operatorHeaders) { response in
+                    #expect(response.status == .ok)
+                    let dead = try #require(try GatewayTestHarness.json(response.body)["deadLetters"] as? [[String: Any]])
+                    #expect(dead.compactMap { $0["recordId"] as? String } == [rejectedId])
+                    #expect((dead.first?["deadReason"] as? String)?.contains("项目编号不存在") == true)
+                }
+                try await client.execute(uri: "/v1/dead-letters/replay", method: .post, headers: GatewayTestHarness.headers(token: "token-nb-gpp"), body: ByteBuffer(string: "{}")) {
+                    #expect($0.status == .unauthorized)
+                }
+                try await client.execute(
+                    uri: "/v1/dead-letters/replay", method: .post, headers: operatorHeaders,
+                    body: ByteBuffer(string: #"{"destination": "hub", "reason": "项目编号"}"#)
+                ) { response in
+                    #expect(response.status == .ok)
+                    let answer = try GatewayTestHarness.json(response.body)
+                    #expect((answer["replayed"] as? [Any])?.count == 1)
+                }
+            }
             try await drain(hubWorker, store: harness.store, destination: .hub)
         }
         let state = await hub.state()

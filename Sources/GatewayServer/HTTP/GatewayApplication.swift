@@ -49,6 +49,12 @@ public struct GatewayApplication: Sendable {
                 return Self.json(404, ["error": .object(["code": .string("not_found"), "message": .string("no record \(id)")])])
             }
         }
+        router.get("/v1/dead-letters") { request, _ in
+            try await self.withOperator(request) { try await self.listDeadLetters(request) }
+        }
+        router.post("/v1/dead-letters/replay") { request, _ in
+            try await self.withOperator(request) { try await self.replayDeadLetters(request) }
+        }
         router.get("/v1/feeds/credit") { request, _ in
             try await self.creditFeed(request)
         }

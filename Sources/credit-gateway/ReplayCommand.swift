@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import GatewayServer
+import Store
+
+/// `credit-gateway replay`: puts dead letters back into the outbox, one by one or by filter.
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay", abstract: "Replay dead letters (after the receiver or the mapping was fixed).",
+        discussion: "Without --yes, lists what would be replayed.")
+
+    @Option(name: .customLong("data-dir"), help: "Data directory holding gateway.sqlite.")
+    var dataDirectory = "data"
+
+    @Option(help: "Outbox entry ids to replay.")
+    var id: [Int64] = []
+
+    @Option(help: "hub or publisher.")
+    var destination: String?
+
+    @Option(help: "Department system id.")
+    var source: String?
+
+    @Option(help: "Text the receiver's reason contains.")
+    var reason: String?
+
+    @Option(help: "Dead since (RFC 3339).")
+    var since: String?
+
+    @Option(help: "Dead before (RFC 3339).")
+    var before: String?
+
+    @Flag(help: "Replay; without it the matching dead letters are only listed.")
+    var yes = false
+
+    func run() async throws {
+        let store = try SQLiteGatewayStore(path: (dataDirectory as NSString).appendingPathComponent("gateway.sqlite"))
+        var query: [String: String] = [:]
+        query["destination"] = destination
+        query["source"] = source
+        query["reason"] = reason
+        query["since"] = since
+        query["before"] = before
+        let filter: DeadLetterFilter
+        do {
+            filter = try GatewayApplication.deadLetterFilter(query)
+        } catch let error as GatewayApplication.FilterError {
+            throw ValidationError(error.message)
+        }
+        let matching = try await store.deadLetters(filter).filter { id.isEmpty || id.contains($0.id) }
+        for entry in matching {
+            print("\(entry.id)\t\(entry.destination.rawValue)\t\(entry.recordId) v\(entry.version)\t\(entry.sourceSystem)\t\(entry.deadReason ?? "")")
+        }
+        guard yes else {
+            print("\(matching.count) 条死信匹配；加 --yes 重新投递 / \(matching.count) dead letters match; add --yes to replay")
+            return
+        }
+        let replayed = try await store.replayDeadLetters(.ids(matching.map(\.id)), now: Date())
+        print("已重新投递 \(replayed.count) 条 / replayed \(replayed.count)")
+    }
+}
