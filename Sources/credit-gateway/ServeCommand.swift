@@ -66,15 +66,16 @@ struct ServeCommand: AsyncParsableCommand {
         let client = HTTPClient()
         let eventLogger = logger
         let queue = StoreOutboxQueue(store: store)
+        let workerConfiguration = OutboxWorker.Configuration(leaseSeconds: configuration.deliveryLeaseSeconds)
         if let hub = configuration.destinations.hub {
             let worker = OutboxWorker(
-                receiver: .tradingHub(HubDeliveryProtocol(endpoint: Self.endpoint(hub))), queue: queue, client: client, logger: logger,
+                receiver: .tradingHub(HubDeliveryProtocol(endpoint: Self.endpoint(hub))), queue: queue, client: client, configuration: workerConfiguration, logger: logger,
                 onHealthEvent: { destination, event in eventLogger.warning("destination \(destination): \(event)") })
             services.append(OutboxWorkerService(worker: worker))
         }
         if let publisher = configuration.destinations.publisher {
             let worker = OutboxWorker(
-                receiver: .creditZhejiang(PublisherDeliveryProtocol(endpoint: Self.endpoint(publisher))), queue: queue, client: client, logger: logger,
+                receiver: .creditZhejiang(PublisherDeliveryProtocol(endpoint: Self.endpoint(publisher))), queue: queue, client: client, configuration: workerConfiguration, logger: logger,
                 onHealthEvent: { destination, event in eventLogger.warning("destination \(destination): \(event)") })
             services.append(OutboxWorkerService(worker: worker))
         }

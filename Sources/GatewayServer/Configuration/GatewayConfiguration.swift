@@ -79,6 +79,8 @@ public struct GatewayConfiguration: Sendable, Codable {
     public var destinations = Destinations()
     /// How often publicity expiry is checked, in seconds.
     public var publicityCheckSeconds = 3600
+    /// How long a delivery claim holds before another worker (or this node after a crash) takes it over.
+    public var deliveryLeaseSeconds = 60
     /// Where the SQLite file and the upload spool live.
     public var dataDirectory = "data"
     public var mappingsDirectory = "Mappings"
@@ -101,6 +103,7 @@ public struct GatewayConfiguration: Sendable, Codable {
         consumers = try container.decodeIfPresent([Principal].self, forKey: .consumers) ?? []
         destinations = try container.decodeIfPresent(Destinations.self, forKey: .destinations) ?? Destinations()
         publicityCheckSeconds = try container.decodeIfPresent(Int.self, forKey: .publicityCheckSeconds) ?? defaults.publicityCheckSeconds
+        deliveryLeaseSeconds = try container.decodeIfPresent(Int.self, forKey: .deliveryLeaseSeconds) ?? defaults.deliveryLeaseSeconds
     }
 
     /// Reads a YAML file and applies environment overrides.
