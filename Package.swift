@@ -55,6 +55,9 @@ let package = Package(
             dependencies: [
                 "ExchangeStandard", "XMLStream", "Mapping", "Store", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -101,9 +104,10 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "Store", "Mapping", "ExchangeStandard", "Delivery", "ReceiverStandIns",
+                "GatewayServer", "Store", "Mapping", "ExchangeStandard", "Delivery", "ReceiverStandIns", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -118,9 +122,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// Test helpers shared by test targets (a throwaway PKI made with the openssl CLI).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "DeliveryTests",
-            dependencies: ["Delivery", "ReceiverStandIns", "ExchangeStandard", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Delivery", "ReceiverStandIns", "ExchangeStandard", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ],

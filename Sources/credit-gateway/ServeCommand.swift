@@ -45,11 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         let mappings = try MappingsCommand.loadOrExit(configuration.mappingsDirectory, language: .chinese)
         let store = try SQLiteGatewayStore(path: (configuration.dataDirectory as NSString).appendingPathComponent("gateway.sqlite"))
         let gateway = GatewayApplication(configuration: configuration, store: store, mappings: mappings, logger: logger)
-        let application = Application(
-            router: gateway.buildRouter(),
-            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "credit-gateway"),
-            logger: logger)
-        var services: [any Service] = [application]
+        var services: [any Service] = [try gateway.makeApplication()]
 
         if standIns || demo {
             let ports = standInPorts.split(separator: ",").compactMap { Int($0) }
@@ -81,7 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         services.append(PublicityExpiryService(store: store, interval: .seconds(configuration.publicityCheckSeconds), logger: logger))
 
-        logger.info("credit-gateway listening on http://\(configuration.server.host):\(configuration.server.port) with \(mappings.mappings.count) mappings")
+        let scheme = configuration.server.tls == nil ? "http" : "https"
+        logger.info("credit-gateway listening on \(scheme)://\(configuration.server.host):\(configuration.server.port) with \(mappings.mappings.count) mappings")
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -7,6 +7,8 @@ public struct GatewayConfiguration: Sendable, Codable {
     public struct Server: Sendable, Codable {
         public var host = "127.0.0.1"
         public var port = 8080
+        /// HTTPS when set; plain HTTP is meant for loopback and development.
+        public var tls: ServerTLS?
         public init() {}
     }
 
@@ -145,6 +147,7 @@ extension GatewayConfiguration.Server {
         self.init()
         host = try container.decodeIfPresent(String.self, forKey: .host) ?? host
         port = try container.decodeIfPresent(Int.self, forKey: .port) ?? port
+        tls = try container.decodeIfPresent(ServerTLS.self, forKey: .tls)
     }
 }
 

@@ -2,6 +2,8 @@ import ExchangeStandard
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import Mapping
 import NIOCore
@@ -22,6 +24,16 @@ public struct GatewayApplication: Sendable {
         self.logger = logger
         self.gate = SourceGate(
             concurrentLimit: configuration.limits.concurrentBatchesPerSource, perMinute: configuration.limits.requestsPerMinutePerSource)
+    }
+
+    /// The Hummingbird application: HTTPS when `server.tls` is configured (with client certificates when it names a CA).
+    public func makeApplication(
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) throws -> Application<RouterResponder<BasicRequestContext>> {
+        let address = ApplicationConfiguration(
+            address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "credit-gateway")
+        let server: HTTPServerBuilder = try configuration.server.tls.map { try .tls(tlsConfiguration: $0.makeConfiguration()) } ?? .http1()
+        return Application(router: buildRouter(), server: server, configuration: address, onServerRunning: onServerRunning, logger: logger)
     }
 
     public func buildRouter() -> Router<BasicRequestContext> {

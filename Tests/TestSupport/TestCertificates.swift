@@ -3,35 +3,35 @@ import Foundation
 /// A throwaway PKI made with the `openssl` command line in a temporary directory: a CA, a server certificate for
 /// `127.0.0.1`/`localhost`, a client certificate with a password-protected key, and a second, unrelated CA with its own
 /// client certificate (for the "wrong CA" cases).
-struct TestCertificates: Sendable {
-    let directory: URL
-    var caPath: String { path("ca.pem") }
-    var serverCertificatePath: String { path("server.pem") }
-    var serverKeyPath: String { path("server.key") }
-    var clientCertificatePath: String { path("client.pem") }
-    var clientKeyPath: String { path("client.key") }
-    let clientKeyPassword = "correct horse"
-    var otherCAPath: String { path("other-ca.pem") }
-    var otherClientCertificatePath: String { path("other-client.pem") }
-    var otherClientKeyPath: String { path("other-client.key") }
+public struct TestCertificates: Sendable {
+    public let directory: URL
+    public var caPath: String { path("ca.pem") }
+    public var serverCertificatePath: String { path("server.pem") }
+    public var serverKeyPath: String { path("server.key") }
+    public var clientCertificatePath: String { path("client.pem") }
+    public var clientKeyPath: String { path("client.key") }
+    public let clientKeyPassword = "correct horse"
+    public var otherCAPath: String { path("other-ca.pem") }
+    public var otherClientCertificatePath: String { path("other-client.pem") }
+    public var otherClientKeyPath: String { path("other-client.key") }
 
-    func path(_ name: String) -> String {
+    public func path(_ name: String) -> String {
         directory.appendingPathComponent(name).path
     }
 
     /// The `openssl` executable on `PATH`, if any.
-    static let opensslPath: String? = {
+    public static let opensslPath: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/openssl" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
-    static var opensslAvailable: Bool { opensslPath != nil }
+    public static var opensslAvailable: Bool { opensslPath != nil }
 
     /// Made once per test process.
-    static let shared: Result<TestCertificates, any Error> = Result { try TestCertificates.make() }
+    public static let shared: Result<TestCertificates, any Error> = Result { try TestCertificates.make() }
 
     private static func make() throws -> TestCertificates {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("delivery-tests-pki-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-tests-pki-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificates = TestCertificates(directory: directory)
         try certificates.generate()
@@ -87,8 +87,8 @@ struct TestCertificates: Sendable {
         }
     }
 
-    struct PKIError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    public struct PKIError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 }
