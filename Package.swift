@@ -90,7 +90,7 @@ let package = Package(
         // MARK: - Executable
         .executableTarget(
             name: "credit-gateway",
-            dependencies: ["Mapping", "XMLStream", "Store", "GatewayServer", "Delivery", "ReceiverStandIns", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["ExchangeStandard", "Mapping", "XMLStream", "Store", "GatewayServer", "Delivery", "ReceiverStandIns", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],

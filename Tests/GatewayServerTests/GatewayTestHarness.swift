@@ -26,7 +26,7 @@ struct GatewayTestHarness {
     let store: SQLiteGatewayStore
     let application: GatewayApplication
 
-    init(configure: (inout GatewayConfiguration) -> Void = { _ in }) throws {
+    init(configure: (inout GatewayConfiguration) -> Void = { _ in }, now: @escaping @Sendable () -> Date = { Date() }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = GatewayConfiguration()
@@ -46,7 +46,7 @@ struct GatewayTestHarness {
         store = try SQLiteGatewayStore(path: directory.appendingPathComponent("gateway.sqlite").path)
         var logger = Logger(label: "test")
         logger.logLevel = .error
-        application = GatewayApplication(configuration: configuration, store: store, mappings: mappings, logger: logger)
+        application = GatewayApplication(configuration: configuration, store: store, mappings: mappings, logger: logger, now: now)
     }
 
     func remove() {

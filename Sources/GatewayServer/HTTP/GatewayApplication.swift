@@ -16,12 +16,17 @@ public struct GatewayApplication: Sendable {
     public let mappings: MappingSet
     public let logger: Logger
     let gate: SourceGate
+    /// When a batch is received; a parameter so tests can replay history on fixed days.
+    let now: @Sendable () -> Date
 
-    public init(configuration: GatewayConfiguration, store: any GatewayStore, mappings: MappingSet, logger: Logger) {
+    public init(
+        configuration: GatewayConfiguration, store: any GatewayStore, mappings: MappingSet, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.configuration = configuration
         self.store = store
         self.mappings = mappings
         self.logger = logger
+        self.now = now
         self.gate = SourceGate(
             concurrentLimit: configuration.limits.concurrentBatchesPerSource, perMinute: configuration.limits.requestsPerMinutePerSource)
     }
@@ -66,6 +71,9 @@ public struct GatewayApplication: Sendable {
         }
         router.post("/v1/dead-letters/replay") { request, _ in
             try await self.withOperator(request) { try await self.replayDeadLetters(request) }
+        }
+        router.get("/v1/reports/timeliness") { request, _ in
+            try await self.withOperator(request) { try await self.timelinessReport(request) }
         }
         router.get("/v1/feeds/credit") { request, _ in
             try await self.creditFeed(request)
@@ -128,7 +136,7 @@ public struct GatewayApplication: Sendable {
         case .admitted:
             break
         }
-        let result = await ingestor.ingest(source: source, body: request.body, gzip: encoding == "gzip", language: language)
+        let result = await ingestor.ingest(source: source, body: request.body, gzip: encoding == "gzip", language: language, receivedAt: now())
         await gate.leave(source.id)
         var response = Response(status: .init(code: result.status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
         if let retryAfter = result.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
