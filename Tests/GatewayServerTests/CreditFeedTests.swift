@@ -1,4 +1,5 @@
 import Delivery
+import ExchangeStandard
 import Foundation
 import GatewayServer
 import HTTPTypes
@@ -76,6 +77,59 @@ struct CreditFeedTests {
             let page = try await poll
             #expect((page["records"] as? [Any])?.count == 1)
             #expect(ContinuousClock.now - start < .seconds(20))
+        }
+    }
+}
+
+@Suite("The feed under concurrent ingest over real HTTP", .serialized)
+struct CreditFeedConcurrencyTests {
+    @Test("a reader paging from the start while two writers commit ends with exactly the committed versions, in order")
+    func concurrentWriters() async throws {
+        let harness = try GatewayTestHarness { configuration in
+            configuration.consumers = [.init(name: "credit-platform", tokenSHA256: Tokens.sha256Hex(CreditFeedTests.consumerToken))]
+            configuration.limits.requestsPerMinutePerSource = 100_000
+            configuration.limits.concurrentBatchesPerSource = 4
+        }
+        defer { harness.remove() }
+        try await harness.live { client in
+            let port = try #require(client.port)
+            let http = HTTPClient()
+            let batchesPerWriter = 12
+            // Each generated nb-gpp batch carries one penalty: one credit record version per batch.
+            let writers = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for writer in 0..<2 {
+                        group.addTask {
+                            for index in 0..<batchesPerWriter {
+                                let response = try await http.send(
+                                    OutboundRequest(
+                                        method: .post, url: "http://127.0.0.1:\(port)/v1/batches",
+                                        headers: [.init(name: "Authorization", value: "Bearer token-nb-gpp"), .init(name: "Content-Type", value: "application/xml")],
+                                        body: try CrashRecoveryTests.batch(writer * 1000 + index)))
+                                #expect(response.status == 201)
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            var cursor = ""
+            var seen: [String] = []
+            let expected = 2 * batchesPerWriter
+            for _ in 0..<500 where seen.count < expected {
+                let response = try await http.send(
+                    OutboundRequest(
+                        method: .get, url: "http://127.0.0.1:\(port)/v1/feeds/credit?limit=3&wait=2&after=\(cursor)",
+                        headers: [.init(name: "Authorization", value: "Bearer \(CreditFeedTests.consumerToken)")]))
+                let page = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
+                seen += (page["records"] as? [[String: Any]] ?? []).map { "\($0["creditRecordId"]!) v\($0["version"]!)" }
+                cursor = try #require(page["next"] as? String)
+            }
+            try await writers.value
+            let committed = try await harness.store.creditFeed(after: nil, limit: 1000).records.map { "\($0.creditRecordId) v\($0.version)" }
+            #expect(committed.count == expected)
+            #expect(seen == committed)
+            #expect(Set(seen).count == seen.count)
         }
     }
 }
