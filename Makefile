@@ -4,6 +4,6 @@
 bench:
 	scripts/bench
 
-# perf (or callgrind) profile of translate on a 10,000-record batch; top functions in bench-out/profile.txt.
+# perf profiles of translate (10,000 records) and of serve under ingest; hot spots in bench-out/profile.txt.
 bench-profile:
 	scripts/bench profile
