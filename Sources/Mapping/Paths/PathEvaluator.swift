@@ -1,24 +1,63 @@
 import XMLStream
 
-/// An element together with the elements that enclose it (root first), so `..` and `ancestor::` work
-/// on value trees that hold no parent pointers.
+/// One enclosing element in an immutable chain: children of the same element share their parent's link, so
+/// stepping down a tree costs one allocation per level instead of a copy of every ancestor per child.
+public final class AncestorLink: Sendable {
+    public let element: XMLElementNode
+    public let parent: AncestorLink?
+
+    init(element: XMLElementNode, parent: AncestorLink?) {
+        self.element = element
+        self.parent = parent
+    }
+}
+
+/// An element together with the elements that enclose it, so `..` and `ancestor::` work on value trees
+/// that hold no parent pointers.
 public struct LocatedElement: Sendable {
     public var element: XMLElementNode
-    public var ancestors: [XMLElementNode]
+    let parentLink: AncestorLink?
 
+    /// `ancestors` root first.
     public init(element: XMLElementNode, ancestors: [XMLElementNode]) {
         self.element = element
-        self.ancestors = ancestors
+        self.parentLink = ancestors.reduce(nil) { AncestorLink(element: $1, parent: $0) }
+    }
+
+    init(element: XMLElementNode, parentLink: AncestorLink?) {
+        self.element = element
+        self.parentLink = parentLink
+    }
+
+    /// The enclosing elements, root first.
+    public var ancestors: [XMLElementNode] {
+        var chain: [XMLElementNode] = []
+        var cursor = parentLink
+        while let link = cursor {
+            chain.append(link.element)
+            cursor = link.parent
+        }
+        return chain.reversed()
     }
 
     var children: [LocatedElement] {
-        let chain = ancestors + [element]
-        return element.childElements.map { LocatedElement(element: $0, ancestors: chain) }
+        let link = AncestorLink(element: element, parent: parentLink)
+        return element.childElements.map { LocatedElement(element: $0, parentLink: link) }
+    }
+
+    /// The child elements whose names pass `test`, wrapped only once they match.
+    func children(matching test: (XMLQualifiedName) -> Bool) -> [LocatedElement] {
+        var link: AncestorLink?
+        var result: [LocatedElement] = []
+        for case .element(let child) in element.children where test(child.name) {
+            if link == nil { link = AncestorLink(element: element, parent: parentLink) }
+            result.append(LocatedElement(element: child, parentLink: link))
+        }
+        return result
     }
 
     var parent: LocatedElement? {
-        guard let last = ancestors.last else { return nil }
-        return LocatedElement(element: last, ancestors: Array(ancestors.dropLast()))
+        parentLink.map { LocatedElement(element: $0.element, parentLink: $0.parent) }
     }
 
     /// A readable absolute location (`/BATCH/BODY/ROW/JLBH`), for traces.
@@ -140,7 +179,7 @@ extension PathExpression {
         case .element:
             switch step.axis {
             case .child:
-                selected = located.children.filter { elementTest(step.test, $0) }.map { .element($0) }
+                selected = located.children { nameTest(step.test, $0) }.map { .element($0) }
             case .descendant:
                 selected = descendants(of: located).filter { elementTest(step.test, $0) }.map { .element($0) }
             case .ancestor:
@@ -182,10 +221,13 @@ extension PathExpression {
     }
 
     static func elementTest(_ test: Test, _ located: LocatedElement) -> Bool {
+        nameTest(test, located.element.name)
+    }
+
+    static func nameTest(_ test: Test, _ actual: XMLQualifiedName) -> Bool {
         guard case .element(let name) = test else { return false }
-        let actual = located.element.name
-        return (name.namespaceURI == "*" || name.namespaceURI == actual.namespaceURI)
-            && (name.localName == "*" || name.localName == actual.localName)
+        return (name.localName == "*" || name.localName == actual.localName)
+            && (name.namespaceURI == "*" || name.namespaceURI == actual.namespaceURI)
     }
 
     static func descendants(of located: LocatedElement) -> [LocatedElement] {

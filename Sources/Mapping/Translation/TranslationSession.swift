@@ -9,7 +9,50 @@ import XMLStream
 public final class TranslationSession {
     public let mappings: MappingSet
     public var limits = XMLStreamLimits()
-    private var latest: [String: RecordVersioning.Latest] = [:]
+    /// What was accepted so far, per record id, in fixed-size form: a run over a large batch keeps about
+    /// 40 bytes per record here instead of two strings (make bench measured 350 bytes per record before).
+    private var latest: [CompactKey: CompactLatest] = [:]
+
+    /// Gateway ids are a letter and 24 hex digits (`RecordIdentity`): they fit in 13 bytes.
+    struct CompactKey: Hashable {
+        var kind: UInt8
+        var high: UInt64
+        var low: UInt32
+
+        init(_ id: String) {
+            let utf8 = Array(id.utf8)
+            kind = utf8.first ?? 0
+            let hex = String(decoding: utf8.dropFirst(), as: UTF8.self)
+            if hex.count == 24, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt32(hex.suffix(8), radix: 16) {
+                self.high = high
+                self.low = low
+            } else {
+                // Not a gateway id (never produced by RecordIdentity): fall back to a 64-bit hash of the text.
+                var hasher = Hasher()
+                hasher.combine(id)
+                self.high = UInt64(bitPattern: Int64(hasher.finalize()))
+                self.low = UInt32(truncatingIfNeeded: id.utf8.count)
+            }
+        }
+    }
+
+    struct CompactLatest {
+        var version: Int32
+        /// The first 64 bits of the content hash: enough to tell "same content" within one run.
+        var hashPrefix: UInt64
+        var withdrawn: Bool
+    }
+
+    private func latestVersion(_ id: String, contentHash: String) -> RecordVersioning.Latest? {
+        guard let compact = latest[CompactKey(id)] else { return nil }
+        let same = UInt64(contentHash.prefix(16), radix: 16) == compact.hashPrefix
+        return RecordVersioning.Latest(version: Int(compact.version), contentHash: same ? contentHash : "", withdrawn: compact.withdrawn)
+    }
+
+    private func remember(_ id: String, version: Int, contentHash: String, withdrawn: Bool) {
+        latest[CompactKey(id)] = CompactLatest(
+            version: Int32(version), hashPrefix: UInt64(contentHash.prefix(16), radix: 16) ?? 0, withdrawn: withdrawn)
+    }
 
     public init(mappings: MappingSet) {
         self.mappings = mappings
@@ -68,7 +111,7 @@ public final class TranslationSession {
         case .mapped(let record):
             let withdraw = record.sourceAction == .withdraw
             var hub = record.hub
-            switch RecordVersioning.decide(latest: latest[hub.recordId], contentHash: record.contentHash, withdraw: withdraw) {
+            switch RecordVersioning.decide(latest: latestVersion(hub.recordId, contentHash: record.contentHash), contentHash: record.contentHash, withdraw: withdraw) {
             case .withdrawUnknown:
                 return [
                     .rejection(
@@ -81,17 +124,17 @@ public final class TranslationSession {
             case .newVersion(let version, let action):
                 hub.version = version
                 hub.action = action
-                latest[hub.recordId] = .init(version: version, contentHash: record.contentHash, withdrawn: action == .withdraw)
+                remember(hub.recordId, version: version, contentHash: record.contentHash, withdrawn: action == .withdraw)
             }
             var lines: [TranslationLine] = [.hub(hub, trace: trace ? record.trace : nil)]
             for credit in record.credits {
                 var creditRecord = credit.record
                 let decision = RecordVersioning.decide(
-                    latest: latest[creditRecord.creditRecordId], contentHash: credit.contentHash, withdraw: withdraw)
+                    latest: latestVersion(creditRecord.creditRecordId, contentHash: credit.contentHash), contentHash: credit.contentHash, withdraw: withdraw)
                 guard case .newVersion(let version, let action) = decision else { continue }
                 creditRecord.version = version
                 creditRecord.action = action
-                latest[creditRecord.creditRecordId] = .init(version: version, contentHash: credit.contentHash, withdrawn: action == .withdraw)
+                remember(creditRecord.creditRecordId, version: version, contentHash: credit.contentHash, withdrawn: action == .withdraw)
                 lines.append(.credit(creditRecord, publishOnCreditZhejiang: credit.publishOnCreditZhejiang))
             }
             return lines
