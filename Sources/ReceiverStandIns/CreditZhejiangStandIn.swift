@@ -11,14 +11,13 @@ import Logging
 /// ``CreditZhejiangState/orderingViolations``. Checks, as a receiver that must not show them, that no unmasked
 /// personal ID number, no legal representative's ID number and no 警告/通报批评-only record arrives
 /// (``CreditZhejiangState/privacyViolations``).
-public final class CreditZhejiangStandIn: StandInAdministration {
+public final class CreditZhejiangStandIn: StandInAdministration, StandInServing {
     public static let publicationsPath = "/api/v1/publications"
 
     /// When set, requests without `Authorization: Bearer <token>` are refused with `401`.
     public let requiredBearerToken: String?
     private let storage = Storage()
-    private let faults = FaultInjector<CreditRecord>()
-    private let boundPort = BoundPort()
+    public let core = StandInCore<CreditRecord>()
 
     public init(requiredBearerToken: String? = nil) {
         self.requiredBearerToken = requiredBearerToken
@@ -48,51 +47,21 @@ public final class CreditZhejiangStandIn: StandInAdministration {
             host: host,
             port: port,
             tls: tls,
-            boundPort: boundPort,
+            boundPort: core.boundPort,
             logger: logger
         )
     }
 
-    /// The port the running server bound; waits until it runs.
-    public func port() async throws -> Int {
-        try await boundPort.value()
-    }
-
-    /// Runs the stand-in on loopback until `body` returns; `body` gets the base URL (`http://127.0.0.1:<port>`).
-    public func withServer<Result: Sendable>(
-        port: Int = 0,
-        tls: StandInTLS? = nil,
-        _ body: (_ baseURL: String) async throws -> Result
-    ) async throws -> Result {
-        let application = try makeApplication(port: port, tls: tls)
-        return try await StandInServer.withRunning(application, boundPort: boundPort) { port in
-            try await body(loopbackBaseURL(port: port, tls: tls != nil))
-        }
-    }
-
-    // MARK: - Faults and state
-
-    public func inject(_ fault: StandInFault) async {
-        await faults.inject(fault)
-    }
-
-    /// Refuses (`400`) every PUT whose record satisfies `predicate`, with `reason`, until ``clearFaults()``.
-    public func rejectRecords(reason: String, where predicate: @escaping @Sendable (CreditRecord) -> Bool) async {
-        await faults.reject(reason: reason, where: predicate)
-    }
-
-    public func clearFaults() async {
-        await faults.clear()
-    }
+    // MARK: - State
 
     public func state() async -> CreditZhejiangState {
         var state = await storage.state
-        state.faultsApplied = Dictionary(uniqueKeysWithValues: await faults.applied.map { ($0.key.rawValue, $0.value) })
+        state.faultsApplied = Dictionary(uniqueKeysWithValues: await core.faults.applied.map { ($0.key.rawValue, $0.value) })
         return state
     }
 
     public func reset() async {
-        await faults.clear()
+        await core.faults.clear()
         await storage.reset()
     }
 
@@ -104,7 +73,7 @@ public final class CreditZhejiangStandIn: StandInAdministration {
         handle: () async throws -> Response
     ) async throws -> Response {
         await storage.noteRequest(connection: context.connectionName)
-        let fault = await faults.nextRequestFault()
+        let fault = await core.faults.nextRequestFault()
         return try await StandInFault.apply(fault, context: context) {
             if let token = requiredBearerToken, request.headers[.authorization] != "Bearer \(token)" {
                 return errorResponse(.unauthorized, "missing or wrong bearer token")
@@ -127,7 +96,7 @@ public final class CreditZhejiangStandIn: StandInAdministration {
         guard record.creditRecordId == id else {
             return errorResponse(.badRequest, "creditRecordId \(record.creditRecordId) does not match the path (\(id))")
         }
-        if let reason = await faults.rejection(id: id, fields: fields, record: record) {
+        if let reason = await core.faults.rejection(id: id, fields: fields, record: record) {
             await storage.noteRejection(.init(creditRecordId: id, version: record.version, reason: reason))
             return errorResponse(.badRequest, reason)
         }

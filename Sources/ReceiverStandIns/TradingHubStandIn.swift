@@ -11,15 +11,14 @@ import Logging
 /// lower, counts as accepted without effect; a lower one is also listed in
 /// ``TradingHubState/orderingViolations``. Natural persons' ID numbers that arrive unmasked are listed in
 /// ``TradingHubState/privacyViolations``.
-public final class TradingHubStandIn: StandInAdministration {
+public final class TradingHubStandIn: StandInAdministration, StandInServing {
     public static let batchPath = "/api/v1/records:batch"
     public static let maxRecordsPerBatch = 500
 
     /// When set, requests without `Authorization: Bearer <token>` are refused with `401`.
     public let requiredBearerToken: String?
     private let storage = Storage()
-    private let faults = FaultInjector<HubRecord>()
-    private let boundPort = BoundPort()
+    public let core = StandInCore<HubRecord>()
 
     public init(requiredBearerToken: String? = nil) {
         self.requiredBearerToken = requiredBearerToken
@@ -46,51 +45,21 @@ public final class TradingHubStandIn: StandInAdministration {
             host: host,
             port: port,
             tls: tls,
-            boundPort: boundPort,
+            boundPort: core.boundPort,
             logger: logger
         )
     }
 
-    /// The port the running server bound; waits until it runs.
-    public func port() async throws -> Int {
-        try await boundPort.value()
-    }
-
-    /// Runs the stand-in on loopback until `body` returns; `body` gets the base URL (`http://127.0.0.1:<port>`).
-    public func withServer<Result: Sendable>(
-        port: Int = 0,
-        tls: StandInTLS? = nil,
-        _ body: (_ baseURL: String) async throws -> Result
-    ) async throws -> Result {
-        let application = try makeApplication(port: port, tls: tls)
-        return try await StandInServer.withRunning(application, boundPort: boundPort) { port in
-            try await body(loopbackBaseURL(port: port, tls: tls != nil))
-        }
-    }
-
-    // MARK: - Faults and state
-
-    public func inject(_ fault: StandInFault) async {
-        await faults.inject(fault)
-    }
-
-    /// Rejects every record for which `predicate` holds, with `reason`, until ``clearFaults()``.
-    public func rejectRecords(reason: String, where predicate: @escaping @Sendable (HubRecord) -> Bool) async {
-        await faults.reject(reason: reason, where: predicate)
-    }
-
-    public func clearFaults() async {
-        await faults.clear()
-    }
+    // MARK: - State
 
     public func state() async -> TradingHubState {
         var state = await storage.state
-        state.faultsApplied = Dictionary(uniqueKeysWithValues: await faults.applied.map { ($0.key.rawValue, $0.value) })
+        state.faultsApplied = Dictionary(uniqueKeysWithValues: await core.faults.applied.map { ($0.key.rawValue, $0.value) })
         return state
     }
 
     public func reset() async {
-        await faults.clear()
+        await core.faults.clear()
         await storage.reset()
     }
 
@@ -98,7 +67,7 @@ public final class TradingHubStandIn: StandInAdministration {
 
     private func receiveBatch(_ request: Request, context: StandInRequestContext) async throws -> Response {
         await storage.noteRequest(connection: context.connectionName)
-        let fault = await faults.nextRequestFault()
+        let fault = await core.faults.nextRequestFault()
         return try await StandInFault.apply(fault, context: context) {
             try await handleBatch(request, context: context)
         }
@@ -135,7 +104,7 @@ public final class TradingHubStandIn: StandInAdministration {
         var rejections: [String: String] = [:]
         for (index, record) in batch.records.enumerated() {
             let fields = index < rawRecords.count ? topLevelStrings(rawRecords[index]) : [:]
-            if let reason = await faults.rejection(id: record.recordId, fields: fields, record: record) {
+            if let reason = await core.faults.rejection(id: record.recordId, fields: fields, record: record) {
                 rejections[record.recordId] = reason
             }
         }
