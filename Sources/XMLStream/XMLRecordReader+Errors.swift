@@ -3,16 +3,18 @@ import CLibXML2
 // MARK: - Turning libxml2's errors into XMLStreamError
 
 extension XMLRecordReader {
-    /// Keeps the first error raised while libxml2 runs and keeps libxml2 from calling back again.
+    /// Keeps the first error raised while libxml2 runs and makes libxml2 stop at its next check.
     ///
-    /// The parser is not halted here: xmlStopParser frees the input buffer, which the libxml2
-    /// function that called us may still be using. The reader halts it once the call returns.
+    /// Not xmlStopParser: in libxml2 2.9 it frees the input buffer, which the libxml2 function
+    /// that called us may still be reading. Setting the state it sets first is safe; the reader
+    /// halts the parser properly once the libxml2 call has returned.
     func raise(_ error: XMLStreamError) {
         guard callbackError == nil else { return }
         var error = error
         if error.position == nil { error.position = currentPosition }
         callbackError = error
         parser?.pointee.disableSAX = 1
+        parser?.pointee.instate = XML_PARSER_EOF
     }
 
     /// An error libxml2 reports through the SAX `serror` handler.

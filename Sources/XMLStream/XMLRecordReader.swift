@@ -32,6 +32,8 @@ public final class XMLRecordReader {
     /// libxml2 interns names in its dictionary: one Swift string per distinct pointer.
     var nameCache: [UnsafeRawPointer: String] = [:]
     var tagScan = PendingTagScan()
+    /// Set once the document is known to be UTF-8.
+    private var utf8Validator: UTF8Validator?
     /// The last start tag's position, from which the next ones are counted.
     var anchor: PositionAnchor?
 
@@ -49,7 +51,12 @@ public final class XMLRecordReader {
     }
 
     deinit {
-        if let parser { xmlFreeParserCtxt(parser) }
+        guard let parser else { return }
+        // libxml2 keeps declarations it sees in a document of its own even in SAX mode
+        // ("expat compatibility"); the parser context does not free it.
+        if let document = parser.pointee.myDoc { xmlFreeDoc(document) }
+        parser.pointee.myDoc = nil
+        xmlFreeParserCtxt(parser)
     }
 
     /// libxml2 wants one initialisation before it is used from several threads.
@@ -76,6 +83,13 @@ public final class XMLRecordReader {
                 throw fail(XMLStreamError(code: .empty, message: "the body is empty", position: nil))
             }
             if let error = startParser() { throw fail(error) }
+        }
+        if let unfinished = utf8Validator?.unfinishedCharacter {
+            let detail = "the input ends inside a UTF-8 character (bytes \(Self.hex(unfinished.bytes)))"
+            if let open = assembler.innermostOpenElement {
+                throw fail(truncationError(detail: "\(detail) in <\(open.name)> opened at \(open.position)", position: unfinished.position))
+            }
+            throw fail(XMLStreamError(code: .encoding, message: detail, position: unfinished.position))
         }
         finishing = true
         if let error = push(UnsafeBufferPointer(start: nil, count: 0), terminate: true) { throw fail(error) }
@@ -134,9 +148,33 @@ public final class XMLRecordReader {
         while !rest.isEmpty {
             let piece = rest.prefix(Self.pieceSize)
             rest = rest.dropFirst(piece.count)
-            if let error = push(UnsafeBufferPointer(rebasing: piece), terminate: false) { return error }
+            if let error = pushValidated(UnsafeBufferPointer(rebasing: piece)) { return error }
         }
         return nil
+    }
+
+    /// Pushes a piece after checking its UTF-8 (when the document is UTF-8): up to an invalid
+    /// character, so that an error libxml2 finds before it still comes first.
+    private func pushValidated(_ piece: UnsafeBufferPointer<UInt8>) -> XMLStreamError? {
+        guard utf8Validator != nil, let failure = utf8Validator?.validate(piece) else {
+            return push(piece, terminate: false)
+        }
+        if failure.index > 0, let error = push(UnsafeBufferPointer(rebasing: piece[..<failure.index]), terminate: false) {
+            return error
+        }
+        return Self.invalidUTF8Error(failure)
+    }
+
+    static func invalidUTF8Error(_ failure: UTF8Validator.Failure) -> XMLStreamError {
+        XMLStreamError(
+            code: .encoding,
+            message: "the input is not valid UTF-8 (bytes \(hex(failure.bytes))); a document in another encoding, such as GB18030, "
+                + "must say so in its XML declaration",
+            position: failure.position)
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { "0x" + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
     }
 
     /// Creates the libxml2 parser with the first bytes (enough to detect the encoding) and hands it
@@ -144,7 +182,14 @@ public final class XMLRecordReader {
     private func startParser() -> XMLStreamError? {
         let initial = prologue
         prologue = []
-        let detection = min(initial.count, Self.detectionBytes)
+        // UTF-8 is checked here unless the document is UTF-16 or declares another encoding
+        // (libxml2 converts those with iconv, which refuses invalid input itself).
+        if !sniffer.isWideEncoding && XMLDeclaration.encoding(in: initial).map(XMLDeclaration.isUTF8) ?? true {
+            utf8Validator = UTF8Validator()
+        }
+        let failure = initial.withUnsafeBufferPointer { utf8Validator?.validate($0) }
+        let valid = failure?.index ?? initial.count
+        let detection = min(valid, Self.detectionBytes)
         var handler = Self.makeSAXHandler()
         let context = initial.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
@@ -159,8 +204,12 @@ public final class XMLRecordReader {
         // DTDLOAD/DTDVALID/DTDATTR (external DTDs), HUGE (libxml2's own size guards stay on).
         // libxml2 2.9's push parser has no depth limit of its own; the assembler counts depth.
         xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue))
-        guard initial.count > detection else { return nil }
-        return initial.withUnsafeBufferPointer { push(UnsafeBufferPointer(rebasing: $0[detection...]), terminate: false) }
+        if valid > detection,
+            let error = initial.withUnsafeBufferPointer({ push(UnsafeBufferPointer(rebasing: $0[detection..<valid]), terminate: false) })
+        {
+            return error
+        }
+        return failure.map(Self.invalidUTF8Error)
     }
 
     /// Hands one piece to libxml2, then makes it parse what it can and checks what it holds back.
@@ -205,10 +254,10 @@ public final class XMLRecordReader {
 
     // MARK: - Positions
 
-    /// Where libxml2's input stands now.
+    /// Where libxml2's input stands now, its column counted in characters.
     var currentPosition: XMLPosition? {
         guard let input = parser?.pointee.input else { return nil }
-        return XMLPosition(line: Int(input.pointee.line), column: Int(input.pointee.col))
+        return errorPosition(line: Int(input.pointee.line), column: Int(input.pointee.col))
     }
 
     /// libxml2's read position counted from the start of the decoded input; survives buffer shrinks.

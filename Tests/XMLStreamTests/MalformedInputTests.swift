@@ -65,8 +65,35 @@ import XMLStream
         #expect(readError(document, chunkSizes: [1])?.position == XMLPosition(line: 1, column: 18))
     }
 
+    /// Found by the fuzzer: libxml2 called this byte an encoding error or an internal error in
+    /// element content depending on where the chunk ended.
+    @Test(arguments: [[64 * 1024], [1], [2], [3, 1]])
+    func invalidUTF8IsTheSameErrorWhereverChunksEnd(chunkSizes: [Int]) throws {
+        let document: [UInt8] = Array("<batch>\n     ".utf8) + [0xDE] + Array("<record/></batch>".utf8)
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
+        #expect(error.code == .encoding)
+        #expect(error.position == XMLPosition(line: 2, column: 6))
+        #expect(error.message.contains("0xDE 0x3C"))
+    }
+
+    @Test func encodedSurrogatesAreNotUTF8() {
+        let document: [UInt8] = Array("<batch><record>".utf8) + [0xED, 0xA0, 0x80] + Array("</record></batch>".utf8)
+        let error = readError(document)
+        #expect(error?.code == .encoding)
+        #expect(error?.position == XMLPosition(line: 1, column: 16))
+    }
+
+    @Test func bodyCutInsideACharacterIsTruncated() {
+        let document: [UInt8] = Array("<batch><record>望".utf8).dropLast()
+        let error = readError(document, chunkSizes: [1])
+        #expect(error?.code == .truncated)
+        #expect(error?.position == XMLPosition(line: 1, column: 16))
+    }
+
     @Test func gbkBytesDeclaredAsUTF8() throws {
-        let error = try #require(readError(try Files.bytes(Files.fixture("gbk-declared-utf8.xml"))))
+        let document = try Files.bytes(Files.fixture("gbk-declared-utf8.xml"))
+        let error = try #require(readError(document))
+        #expect(readError(document, chunkSizes: [1])?.position == error.position)
         #expect(error.code == .encoding)
         #expect(error.message.contains("UTF-8"))
         #expect(error.message.contains("GB18030"), "the message suggests declaring the real encoding")
