@@ -11,8 +11,8 @@ enum Outcome: Equatable {
     case failure(XMLStreamError.Code, XMLPosition?)
 }
 
-/// Codes whose position depends on what libxml2 had buffered when the check ran.
-let chunkDependentPositions: Set<XMLStreamError.Code> = [.encoding]
+/// Codes whose position may depend on chunking (none since the reader decodes input itself).
+let chunkDependentPositions: Set<XMLStreamError.Code> = []
 
 let patterns: [XMLPathPattern] = [
     XMLPathPattern(steps: [.descendant(XMLQualifiedName("record", namespaceURI: "*"))]),

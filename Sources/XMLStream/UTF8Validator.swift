@@ -15,14 +15,15 @@ struct UTF8Validator {
 
     private var line = 1
     private var column = 1
-    private var offset = 0
     /// Continuation bytes the current character still needs, and the range the next one must be in.
     private var needed = 0
     private var lower: UInt8 = 0x80
     private var upper: UInt8 = 0xBF
     private var sequence: [UInt8] = []
     private var sequenceStart = XMLPosition(line: 1, column: 1)
-    private var sequenceOffset = 0
+
+    /// Where the next character starts.
+    var position: XMLPosition { XMLPosition(line: line, column: column) }
 
     /// Whether the input stopped in the middle of a character, and where that character began.
     var unfinishedCharacter: Failure? {
@@ -32,16 +33,13 @@ struct UTF8Validator {
     /// The first invalid character in `bytes`, or nil when they are valid so far.
     mutating func validate(_ bytes: UnsafeBufferPointer<UInt8>) -> Failure? {
         for (index, byte) in bytes.enumerated() {
-            defer { offset += 1 }
             if needed > 0 {
                 guard byte >= lower && byte <= upper else {
-                    return failure(at: index, startedHere: false, byte: byte, in: bytes)
+                    return failure(at: index, startedHere: false, byte: byte)
                 }
                 sequence.append(byte)
                 (lower, upper) = (0x80, 0xBF)
                 needed -= 1
-                // libxml2 skips a byte order mark without counting it.
-                if needed == 0 && sequenceOffset == 0 && sequence == [0xEF, 0xBB, 0xBF] { column -= 1 }
                 continue
             }
             switch byte {
@@ -62,19 +60,18 @@ struct UTF8Validator {
             default:
                 sequenceStart = XMLPosition(line: line, column: column)
                 sequence = []
-                return failure(at: index, startedHere: true, byte: byte, in: bytes)
+                return failure(at: index, startedHere: true, byte: byte)
             }
             sequenceStart = XMLPosition(line: line, column: column)
-            sequenceOffset = offset
             sequence = [byte]
             column += 1
         }
         return nil
     }
 
-    private func failure(at index: Int, startedHere: Bool, byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Failure {
+    private func failure(at index: Int, startedHere: Bool, byte: UInt8) -> Failure {
+        // The bytes of the broken character only, so that the message does not depend on chunking.
         let start = startedHere ? index : max(index - sequence.count, 0)
-        let shown = sequence + [byte] + bytes[(index + 1)...].prefix(max(3 - sequence.count, 0))
-        return Failure(index: start, position: sequenceStart, bytes: Array(shown))
+        return Failure(index: start, position: sequenceStart, bytes: sequence + [byte])
     }
 }

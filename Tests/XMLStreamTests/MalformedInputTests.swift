@@ -73,7 +73,7 @@ import XMLStream
         let error = try #require(readError(document, chunkSizes: chunkSizes))
         #expect(error.code == .encoding)
         #expect(error.position == XMLPosition(line: 2, column: 6))
-        #expect(error.message.contains("0xDE 0x3C"))
+        #expect(error.message.contains("(bytes 0xDE 0x3C)"))
     }
 
     @Test func encodedSurrogatesAreNotUTF8() {
@@ -100,11 +100,32 @@ import XMLStream
         #expect(error.position == XMLPosition(line: 3, column: 18))
     }
 
-    @Test func invalidBytesInADeclaredEncoding() throws {
-        let error = try #require(readError(try Files.bytes(Files.fixture("invalid-gb18030.xml"))))
+    @Test(arguments: [[64 * 1024], [1], [7, 2]])
+    func invalidBytesInADeclaredEncoding(chunkSizes: [Int]) throws {
+        let document = try Files.bytes(Files.fixture("invalid-gb18030.xml"))
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
         #expect(error.code == .encoding)
         #expect(error.message.contains("GB18030"))
-        #expect(error.position != nil)
+        #expect(error.message.contains("at byte 0x80)"))
+        #expect(error.position == XMLPosition(line: 3, column: 20))
+    }
+
+    /// Found by the fuzzer: libxml2 converted a whole pushed piece before parsing it, so the bad
+    /// bytes were reported instead of the broken tag before them, unless the chunks were small.
+    @Test(arguments: [[64 * 1024], [1], [59, 43, 11]])
+    func anEarlierErrorWinsOverBytesThatCannotBeDecoded(chunkSizes: [Int]) throws {
+        let document: [UInt8] =
+            Array("<?xml version=\"1.0\" encoding=\"GB18030\"?>\n<ba\t\ttch>\n  <record>ok".utf8) + [0x80, 0xFF]
+            + Array("</record>\n</ba>\n".utf8)
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
+        #expect(error.code == .malformed)
+        #expect(error.position?.line == 2)
+    }
+
+    @Test func utf16DeclaredOverEightBitBytes() {
+        let error = readError("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<batch/>")
+        #expect(error?.code == .encoding)
+        #expect(error?.message.contains("UTF-16") == true)
     }
 
     @Test func unsupportedEncoding() {
