@@ -25,15 +25,28 @@ extension XMLRecordReader {
         case .failure(let failure):
             // What came before the bad bytes is parsed first: an error there comes first.
             if let error = route(UnsafeBufferPointer(start: nil, count: 0), force: true) { return error }
-            return decodingError(failure)
+            let error = decodingError(failure)
+            return errorBefore(error) ?? error
         }
+    }
+
+    /// libxml2's push parser may wait for more input before it looks at what it has (a quote
+    /// it believes open hides the `>` it waits for), so before refusing bytes it has not reached
+    /// the reader makes it finish what it holds: an error there stands earlier in the document
+    /// and is the one to report, whatever the chunking.
+    private func errorBefore(_ error: XMLStreamError) -> XMLStreamError? {
+        guard let position = error.position, let earlier = push(UnsafeBufferPointer(start: nil, count: 0), terminate: true),
+            let at = earlier.position, (at.line, at.column) < (position.line, position.column)
+        else { return nil }
+        return earlier
     }
 
     /// Ends the input: the held-back prolog goes to libxml2 if it has not yet, then libxml2 finishes.
     func end() -> XMLStreamError? {
         if let error = route(UnsafeBufferPointer(start: nil, count: 0), force: true) { return error }
         if let unfinished = validator.unfinishedCharacter {
-            return decodingError(.unfinished(encoding: "UTF-8", bytes: unfinished.bytes), at: unfinished.position)
+            let error = decodingError(.unfinished(encoding: "UTF-8", bytes: unfinished.bytes), at: unfinished.position)
+            return errorBefore(error) ?? error
         }
         return push(UnsafeBufferPointer(start: nil, count: 0), terminate: true)
     }
@@ -43,11 +56,12 @@ extension XMLRecordReader {
         let valid = invalid?.index ?? bytes.count
         if let error = route(UnsafeBufferPointer(rebasing: bytes[..<valid]), force: invalid != nil) { return error }
         if let invalid {
-            return XMLStreamError(
+            let error = XMLStreamError(
                 code: .encoding,
                 message: "the input is not valid UTF-8 (bytes \(Self.hex(invalid.bytes))); a document in another encoding, "
                     + "such as GB18030, must say so in its XML declaration",
                 position: invalid.position)
+            return errorBefore(error) ?? error
         }
         return nil
     }

@@ -122,6 +122,16 @@ import XMLStream
         #expect(error.position?.line == 2)
     }
 
+    /// Found by the fuzzer: reading one byte at a time, libxml2 waited for a `>` that a stray
+    /// quote hid, so the later invalid bytes were reported instead of the broken tag before them.
+    @Test(arguments: [[64 * 1024], [1], [5, 3]])
+    func aTagLibxml2WaitsOnStillComesBeforeLaterInvalidBytes(chunkSizes: [Int]) throws {
+        let document: [UInt8] = Array("<0\" encoding=\"GBK\"?>\n<batch name=\"".utf8) + [0xD6, 0xD0] + Array("\"/>".utf8)
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
+        #expect(error.code == .malformed)
+        #expect(error.position == XMLPosition(line: 1, column: 2))
+    }
+
     @Test func utf16DeclaredOverEightBitBytes() {
         let error = readError("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<batch/>")
         #expect(error?.code == .encoding)
