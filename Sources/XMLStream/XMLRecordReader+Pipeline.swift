@@ -33,10 +33,12 @@ extension XMLRecordReader {
     /// libxml2's push parser may wait for more input before it looks at what it has (a quote
     /// it believes open hides the `>` it waits for), so before refusing bytes it has not reached
     /// the reader makes it finish what it holds: an error there stands earlier in the document
-    /// and is the one to report, whatever the chunking.
+    /// and is the one to report, whatever the chunking. An error libxml2 places on the character
+    /// just before the refused bytes, or on them, is about the construct they cut (`<` and then
+    /// no name), and where libxml2 places it depends on its state: the refusal stands then.
     private func errorBefore(_ error: XMLStreamError) -> XMLStreamError? {
         guard let position = error.position, let earlier = push(UnsafeBufferPointer(start: nil, count: 0), terminate: true),
-            let at = earlier.position, (at.line, at.column) < (position.line, position.column)
+            let at = earlier.position, (at.line, at.column) < (position.line, position.column - 1)
         else { return nil }
         return earlier
     }

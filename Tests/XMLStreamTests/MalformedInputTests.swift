@@ -132,6 +132,16 @@ import XMLStream
         #expect(error.position == XMLPosition(line: 1, column: 2))
     }
 
+    /// Found by the fuzzer: libxml2 placed "invalid element name" on the `<` or after it
+    /// depending on its state; the invalid byte that cut the tag is what is reported.
+    @Test(arguments: [[64 * 1024], [1], [49, 43, 61]])
+    func invalidByteRightAfterLessThan(chunkSizes: [Int]) throws {
+        let document: [UInt8] = Array("<batch>\n    <".utf8) + [0xE9] + Array("</batch>".utf8)
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
+        #expect(error.code == .encoding)
+        #expect(error.position == XMLPosition(line: 2, column: 6))
+    }
+
     @Test func utf16DeclaredOverEightBitBytes() {
         let error = readError("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<batch/>")
         #expect(error?.code == .encoding)
