@@ -25,31 +25,17 @@ extension XMLRecordReader {
         case .failure(let failure):
             // What came before the bad bytes is parsed first: an error there comes first.
             if let error = route(UnsafeBufferPointer(start: nil, count: 0), force: true) { return error }
-            let error = decodingError(failure)
-            return errorBefore(error) ?? error
+            return decodingError(failure)
         }
-    }
-
-    /// libxml2's push parser may wait for more input before it looks at what it has (a quote
-    /// it believes open hides the `>` it waits for), so before refusing bytes it has not reached
-    /// the reader makes it finish what it holds: an error there stands earlier in the document
-    /// and is the one to report, whatever the chunking. An error libxml2 places on the character
-    /// just before the refused bytes, or on them, is about the construct they cut (`<` and then
-    /// no name), and where libxml2 places it depends on its state: the refusal stands then.
-    private func errorBefore(_ error: XMLStreamError) -> XMLStreamError? {
-        guard let position = error.position, let earlier = push(UnsafeBufferPointer(start: nil, count: 0), terminate: true),
-            let at = earlier.position, (at.line, at.column) < (position.line, position.column - 1)
-        else { return nil }
-        return earlier
     }
 
     /// Ends the input: the held-back prolog goes to libxml2 if it has not yet, then libxml2 finishes.
     func end() -> XMLStreamError? {
         if let error = route(UnsafeBufferPointer(start: nil, count: 0), force: true) { return error }
         if let unfinished = validator.unfinishedCharacter {
-            let error = decodingError(.unfinished(encoding: "UTF-8", bytes: unfinished.bytes), at: unfinished.position)
-            return errorBefore(error) ?? error
+            return decodingError(.unfinished(encoding: "UTF-8", bytes: unfinished.bytes), at: unfinished.position)
         }
+        finishing = true
         return push(UnsafeBufferPointer(start: nil, count: 0), terminate: true)
     }
 
@@ -58,18 +44,20 @@ extension XMLRecordReader {
         let valid = invalid?.index ?? bytes.count
         if let error = route(UnsafeBufferPointer(rebasing: bytes[..<valid]), force: invalid != nil) { return error }
         if let invalid {
-            let error = XMLStreamError(
+            return XMLStreamError(
                 code: .encoding,
                 message: "the input is not valid UTF-8 (bytes \(Self.hex(invalid.bytes))); a document in another encoding, "
                     + "such as GB18030, must say so in its XML declaration",
                 position: invalid.position)
-            return errorBefore(error) ?? error
         }
         return nil
     }
 
-    /// Holds the prolog back, then hands libxml2 the rest in pieces. `force` releases the prolog
-    /// early, because the input ends or cannot go on.
+    /// Holds the prolog back, then hands libxml2 the rest in pieces of `pieceSize` bytes counted
+    /// from the end of the prolog, whatever the caller's chunks: libxml2's push parser reaches
+    /// different conclusions (which error, and where) depending on where its input is cut, so the
+    /// reader cuts it the same way every time. `force` hands over what is held, because the input
+    /// ends or cannot go on.
     private func route(_ bytes: UnsafeBufferPointer<UInt8>, force: Bool) -> XMLStreamError? {
         sniffer.inspect(bytes)
         var rest = bytes[...]
@@ -87,12 +75,25 @@ extension XMLRecordReader {
             guard force || (prologComplete && prologue.count >= Self.detectionBytes) else { return nil }
             if let error = startParser() { return error }
         }
-        while !rest.isEmpty {
+        if !pendingPiece.isEmpty {
+            let take = min(Self.pieceSize - pendingPiece.count, rest.count)
+            pendingPiece.append(contentsOf: rest.prefix(take))
+            rest = rest.dropFirst(take)
+            if pendingPiece.count == Self.pieceSize || force, let error = pushPendingPiece() { return error }
+        }
+        while rest.count >= Self.pieceSize {
             let piece = rest.prefix(Self.pieceSize)
             rest = rest.dropFirst(piece.count)
             if let error = push(UnsafeBufferPointer(rebasing: piece), terminate: false) { return error }
         }
+        pendingPiece.append(contentsOf: rest)
+        if force, !pendingPiece.isEmpty { return pushPendingPiece() }
         return nil
+    }
+
+    private func pushPendingPiece() -> XMLStreamError? {
+        defer { pendingPiece.removeAll(keepingCapacity: true) }
+        return pendingPiece.withUnsafeBufferPointer { push($0, terminate: false) }
     }
 
     /// Creates the libxml2 parser with the first bytes and hands it the rest of the held-back

@@ -22,6 +22,8 @@ public final class XMLRecordReader {
     var prologue: [UInt8] = []
     var prologScanner = XMLPrologScanner()
     var prologComplete = false
+    /// UTF-8 after the prolog, until it makes a whole piece.
+    var pendingPiece: [UInt8] = []
     var parser: xmlParserCtxtPtr?
 
     var assembler: XMLRecordAssembler
@@ -31,7 +33,8 @@ public final class XMLRecordReader {
     /// An error raised inside a libxml2 callback, thrown when the libxml2 call returns.
     var callbackError: XMLStreamError?
     var finished = false
-    /// Set while `finish()` runs, where an error with elements still open means truncation.
+    /// Set once libxml2 is told the input has ended, where an error with elements still open
+    /// means truncation.
     var finishing = false
     /// libxml2 interns names in its dictionary: one Swift string per distinct pointer.
     var nameCache: [UnsafeRawPointer: String] = [:]
@@ -59,6 +62,9 @@ public final class XMLRecordReader {
     private static let initializeLibxml2: Void = xmlInitParser()
 
     /// Parses the next chunk and returns the records it completed.
+    ///
+    /// The reader parses in pieces of 4 KiB, the same whatever the chunks, so a record comes out of
+    /// the `feed(_:)` call that completes the piece holding its end tag, or out of `finish()`.
     public func feed(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [XMLStreamedRecord] {
         try checkUsable()
         guard !chunk.isEmpty else { return [] }
@@ -80,7 +86,6 @@ public final class XMLRecordReader {
             throw fail(XMLStreamError(code: .empty, message: "the body is empty", position: nil))
         }
         if let error = ingest(UnsafeBufferPointer(start: nil, count: 0), isFinal: true) { throw fail(error) }
-        finishing = true
         if let error = end() { throw fail(error) }
         if let open = assembler.innermostOpenElement {
             // libxml2 reports an unclosed document; this is the guard should it ever not.
@@ -96,7 +101,8 @@ public final class XMLRecordReader {
     /// The root element with its attributes and the non-record content captured while streaming
     /// (bounded by `limits.maxContextBytes`): where batch-level values are read.
     ///
-    /// Available once the root element has started, complete after `finish()`. Children that
+    /// Available once the root's start tag has been parsed (at the latest with the first record;
+    /// input is parsed in 4 KiB pieces), complete after `finish()`. Children that
     /// contained records are left out, as are the records themselves; when the root is itself a
     /// record this is the root's name and attributes only.
     public var documentContext: XMLElementNode? { assembler.documentContext }

@@ -295,7 +295,9 @@ import XMLStream
 
     @Test func theReaderIsSpentAfterAnError() throws {
         let reader = XMLRecordReader(recordPatterns: [pattern("//record")])
-        #expect(throws: XMLStreamError.self) { try reader.feed(Array("<batch><record></batch>".utf8)) }
+        // More than a piece (4 KiB), so that the error comes out of feed(_:).
+        let body = "<batch><record></batch>" + String(repeating: " ", count: 5000)
+        #expect(throws: XMLStreamError.self) { try reader.feed(Array(body.utf8)) }
         var again: XMLStreamError?
         do { _ = try reader.feed(Array("<more/>".utf8)) } catch { again = error }
         let first = try #require(again)
