@@ -22,6 +22,11 @@ struct UTF8Validator {
     private var sequence: [UInt8] = []
     private var sequenceStart = XMLPosition(line: 1, column: 1)
 
+    /// Continuation bytes the character begun last still needs.
+    var continuationBytesNeeded: Int { needed }
+    /// Bytes of that unfinished character seen so far.
+    var unfinishedCharacterLength: Int { needed > 0 ? sequence.count : 0 }
+
     /// Where the next character starts.
     var position: XMLPosition { XMLPosition(line: line, column: column) }
 

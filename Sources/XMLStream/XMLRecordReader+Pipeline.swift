@@ -39,18 +39,38 @@ extension XMLRecordReader {
         return push(UnsafeBufferPointer(start: nil, count: 0), terminate: true)
     }
 
+    /// Validates UTF-8 and routes whole characters only: a character cut by the end of a chunk
+    /// waits in `characterCarry`, so that what libxml2 gets before an invalid byte is the same
+    /// whatever the chunks.
     private func parseUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> XMLStreamError? {
-        let invalid = validator.validate(bytes)
-        let valid = invalid?.index ?? bytes.count
-        if let error = route(UnsafeBufferPointer(rebasing: bytes[..<valid]), force: invalid != nil) { return error }
-        if let invalid {
-            return XMLStreamError(
-                code: .encoding,
-                message: "the input is not valid UTF-8 (bytes \(Self.hex(invalid.bytes))); a document in another encoding, "
-                    + "such as GB18030, must say so in its XML declaration",
-                position: invalid.position)
+        var rest = bytes[...]
+        if !characterCarry.isEmpty {
+            let head = rest.prefix(validator.continuationBytesNeeded)
+            rest = rest.dropFirst(head.count)
+            if let invalid = validator.validate(UnsafeBufferPointer(rebasing: head)) { return refuse(invalid) }
+            characterCarry.append(contentsOf: head)
+            guard validator.continuationBytesNeeded == 0 else { return nil }
+            let character = characterCarry
+            characterCarry = []
+            if let error = character.withUnsafeBufferPointer({ route($0, force: false) }) { return error }
         }
-        return nil
+        if let invalid = validator.validate(UnsafeBufferPointer(rebasing: rest)) {
+            if let error = route(UnsafeBufferPointer(rebasing: rest.prefix(invalid.index)), force: true) { return error }
+            return refuse(invalid)
+        }
+        let complete = rest.count - validator.unfinishedCharacterLength
+        characterCarry = Array(rest.dropFirst(complete))
+        return route(UnsafeBufferPointer(rebasing: rest.prefix(complete)), force: false)
+    }
+
+    /// Refuses invalid UTF-8 once libxml2 has had everything before it.
+    private func refuse(_ invalid: UTF8Validator.Failure) -> XMLStreamError {
+        if let error = route(UnsafeBufferPointer(start: nil, count: 0), force: true) { return error }
+        return XMLStreamError(
+            code: .encoding,
+            message: "the input is not valid UTF-8 (bytes \(Self.hex(invalid.bytes))); a document in another encoding, "
+                + "such as GB18030, must say so in its XML declaration",
+            position: invalid.position)
     }
 
     /// Holds the prolog back, then hands libxml2 the rest in pieces of `pieceSize` bytes counted

@@ -17,6 +17,8 @@ public final class XMLRecordReader {
     // The input pipeline, in order (see XMLRecordReader+Input.swift).
     let decoder = XMLInputDecoder()
     var validator = UTF8Validator()
+    /// The start of a character cut by the end of the last chunk.
+    var characterCarry: [UInt8] = []
     var sniffer = XMLBodySniffer()
     /// UTF-8 held back until the prolog is complete (see `XMLPrologScanner`).
     var prologue: [UInt8] = []

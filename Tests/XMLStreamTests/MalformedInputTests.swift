@@ -78,6 +78,16 @@ import XMLStream
         #expect(error.message.contains("(bytes 0xDE 0x3C)"))
     }
 
+    /// Found by the fuzzer: a character cut by a chunk boundary reached libxml2 (and made it
+    /// report "not XML") only when the chunks were small.
+    @Test(arguments: [[64 * 1024], [1], [4, 1]])
+    func aCutCharacterWaitsForItsLastByte(chunkSizes: [Int]) throws {
+        let document: [UInt8] = Array("rd\":".utf8) + [0xF3] + Array("[{\"id\": 1}]".utf8)
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
+        #expect(error.code == .encoding)
+        #expect(error.position == XMLPosition(line: 1, column: 5))
+    }
+
     @Test func encodedSurrogatesAreNotUTF8() {
         let document: [UInt8] = Array("<batch><record>".utf8) + [0xED, 0xA0, 0x80] + Array("</record></batch>".utf8)
         let error = readError(document)
