@@ -79,7 +79,9 @@ final class XMLInputDecoder {
         func starts(_ prefix: [UInt8]) -> Bool { bytes.starts(with: prefix) }
         if bytes.count < 4 && !isFinal {
             // Anything that could still become a byte order mark or a declaration waits.
-            let candidates: [[UInt8]] = [[0xEF, 0xBB, 0xBF], [0xFE, 0xFF], [0xFF, 0xFE], [0, 0, 0, 0x3C], [0x3C, 0, 0, 0], [0, 0x3C, 0, 0x3F]]
+            let candidates: [[UInt8]] = [
+                [0xEF, 0xBB, 0xBF], [0xFE, 0xFF], [0xFF, 0xFE], [0, 0, 0, 0x3C], [0x3C, 0, 0, 0], [0, 0x3C, 0, 0x3F], [0x3C, 0, 0x3F, 0],
+            ]
             if candidates.contains(where: { $0.starts(with: bytes) }) { return nil }
         }
         if starts([0xEF, 0xBB, 0xBF]) { return ("UTF-8", 3) }
