@@ -30,10 +30,9 @@ func limits(small: Bool) -> XMLStreamLimits {
         limits.maxRecords = 3
         limits.maxContextBytes = 600
         limits.maxRecordBytes = 800
+        limits.maxBytes = 3000
+        limits.maxMarkupBytes = 200
     }
-    // Bounds on what has arrived so far depend on chunking by design (see XMLStreamLimits).
-    limits.maxBytes = 1 << 30
-    limits.maxMarkupBytes = 1 << 20
     return limits
 }
 

@@ -70,14 +70,17 @@ public final class XMLRecordReader {
     public func feed(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [XMLStreamedRecord] {
         try checkUsable()
         guard !chunk.isEmpty else { return [] }
+        // Bytes up to the limit are read all the same, so that an error in them is the one
+        // reported, however the body was cut into chunks.
+        let allowed = min(chunk.count, max(limits.maxBytes - byteCount, 0))
         byteCount += chunk.count
-        if byteCount > limits.maxBytes {
+        let error =
+            chunk.withContiguousStorageIfAvailable { ingest(UnsafeBufferPointer(rebasing: $0.prefix(allowed)), isFinal: false) }
+            ?? Array(chunk.prefix(allowed)).withUnsafeBufferPointer { ingest($0, isFinal: false) }
+        if let error { throw fail(error) }
+        if allowed < chunk.count {
             throw fail(XMLStreamError(code: .sizeLimit, message: "the batch is larger than \(limits.maxBytes) bytes", position: nil))
         }
-        let error =
-            chunk.withContiguousStorageIfAvailable { ingest($0, isFinal: false) }
-            ?? Array(chunk).withUnsafeBufferPointer { ingest($0, isFinal: false) }
-        if let error { throw fail(error) }
         return assembler.takeRecords()
     }
 

@@ -266,6 +266,13 @@ import XMLStream
         #expect(error?.message.contains("100 bytes") == true)
         limits.maxBytes = document.utf8.count
         #expect(try read(document, patterns: ["//record"], limits: limits).records.count == 20)
+
+        // What comes before the limit is read anyway: an error there wins, in any chunks.
+        limits.maxBytes = 4500
+        let broken = "<batch><record></batch>" + String(repeating: " ", count: 5000)
+        for sizes in [[64 * 1024], [10], [1000, 7]] {
+            #expect(readError(broken, limits: limits, chunkSizes: sizes)?.code == .malformed)
+        }
     }
 
     @Test func recordSizeLimit() throws {
