@@ -83,8 +83,11 @@ extension XMLRecordReader {
         var rest = bytes[...]
         if parser == nil {
             if !prologComplete {
-                let end = prologScanner.scan(bytes)
-                let held = end ?? bytes.count
+                // A prolog longer than a markup construct may be is cut at that length exactly,
+                // wherever the chunks end, and libxml2 judges it.
+                let room = UnsafeBufferPointer(rebasing: bytes.prefix(limits.maxMarkupBytes + 1 - prologue.count))
+                let end = prologScanner.scan(room)
+                let held = end ?? room.count
                 prologue.append(contentsOf: bytes[..<held])
                 rest = rest.dropFirst(held)
                 prologComplete = end != nil || prologue.count > limits.maxMarkupBytes
