@@ -10,11 +10,25 @@ import CLibXML2
 ///
 /// One reader reads one document. It is not thread-safe and not `Sendable`: create one per batch
 /// in the task that receives the body. After any error the reader is spent and rethrows that error.
+///
+/// What the trees hold:
+/// - Names are matched and reported by namespace URI and local name; the prefix is kept for
+///   messages only. Unprefixed attributes have no namespace. Namespace declarations (`xmlns`,
+///   `xmlns:p`) are not attributes. Attribute values the DTD would default are not reported.
+/// - Character data comes as `.text` children: text, CDATA sections and character or predefined
+///   entity references merge into one run up to the next tag (comments and processing
+///   instructions are skipped and do not split a run). A run of whitespace only is dropped when
+///   the element has child elements (layout between tags) and kept when it is all the element
+///   holds. Text is otherwise verbatim: no trimming, line ends as XML normalises them (LF).
+/// - Positions are where start tags begin (`<`), lines and columns from 1, columns counted in
+///   characters; error positions are counted the same way.
+/// - Input in any encoding (UTF-8 with or without BOM, UTF-16 and UCS-4 by BOM or first bytes,
+///   any encoding iconv knows when declared, such as GB18030, GBK, GB2312) comes out as `String`.
 public final class XMLRecordReader {
     public let recordPatterns: [XMLPathPattern]
     public let limits: XMLStreamLimits
 
-    // The input pipeline, in order (see XMLRecordReader+Input.swift).
+    // The input pipeline, in order (see XMLRecordReader+Pipeline.swift).
     let decoder = XMLInputDecoder()
     var validator = UTF8Validator()
     /// The start of a character cut by the end of the last chunk.

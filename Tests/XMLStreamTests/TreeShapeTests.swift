@@ -69,6 +69,14 @@ import XMLStream
         #expect(record["escaped"]?.attribute(XMLQualifiedName("v")) == "&#38; is & and \" and ' and <")
     }
 
+    @Test func lineEndsAreNormalised() throws {
+        let result = try read("<batch>\r\n<record a=\"x\r\ny\">one\r\ntwo\rthree</record>\r\n</batch>", patterns: ["//record"])
+        let record = try #require(result.records.first?.element)
+        #expect(record.text == "one\ntwo\nthree")
+        #expect(record.attribute(XMLQualifiedName("a")) == "x y")
+        #expect(record.position == XMLPosition(line: 2, column: 1))
+    }
+
     @Test func positionsAreWhereStartTagsBegin() throws {
         let result = try read(Files.bytes(Files.fixture("tree-shape.xml")), patterns: ["/batch/record"])
         let record = try #require(result.records.first?.element)
