@@ -21,7 +21,7 @@ fuzz-build: $(FUZZ_BIN)
 
 $(FUZZ_BIN): $(SOURCES) Sources/CLibXML2/shim.h Sources/CLibXML2/module.modulemap
 	mkdir -p $(FUZZ_DIR)
-	$(SWIFTC) -sanitize=fuzzer,address -parse-as-library -swift-version 6 -O -g \
+	$(SWIFTC) -sanitize=fuzzer,address -use-ld=lld -parse-as-library -swift-version 6 -O -g \
 		-enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility \
 		-module-name XMLStreamFuzz -module-cache-path $(FUZZ_DIR)/module-cache \
 		-Xcc -fmodule-map-file=Sources/CLibXML2/module.modulemap $(addprefix -Xcc ,$(LIBXML_CFLAGS)) \
