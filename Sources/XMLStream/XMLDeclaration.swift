@@ -16,6 +16,16 @@ enum XMLDeclaration {
         return String(decoding: value, as: UTF8.self)
     }
 
+    /// Whether a name has the form XML allows for encodings: `[A-Za-z] ([A-Za-z0-9._] | '-')*`.
+    static func isEncodingName(_ name: String) -> Bool {
+        func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+        guard let first = name.utf8.first, isLetter(first) else { return false }
+        return name.utf8.allSatisfy { byte in
+            isLetter(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: "-")
+        }
+    }
+
     /// Whether a declared encoding is UTF-8 by another spelling.
     static func isUTF8(_ name: String) -> Bool {
         let normalized = name.uppercased().filter { $0 != "-" && $0 != "_" }

@@ -100,6 +100,9 @@ final class XMLInputDecoder {
 
     private func start(_ name: String) -> Failure? {
         encoding = name
+        // Only names of the XML EncName form go to iconv: no "//IGNORE" or "//TRANSLIT" suffix
+        // that would make it drop or replace bad bytes silently.
+        guard XMLDeclaration.isEncodingName(name) else { return .unsupported(name) }
         if XMLDeclaration.isUTF8(name) {
             encoding = "UTF-8"
             return nil

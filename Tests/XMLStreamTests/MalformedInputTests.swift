@@ -167,6 +167,15 @@ import XMLStream
         #expect(error?.position?.line == 1)
     }
 
+    /// iconv would take "//IGNORE" as an order to drop bad bytes silently.
+    @Test func encodingNamesOutsideXMLsFormAreRefused() {
+        let document: [UInt8] =
+            Array("<?xml version=\"1.0\" encoding=\"GB18030//IGNORE\"?>\n<batch><record>".utf8) + [0x80, 0xFF] + Array("</record></batch>".utf8)
+        let error = readError(document)
+        #expect(error?.code == .encoding)
+        #expect(error?.message.contains("GB18030//IGNORE") == true)
+    }
+
     @Test func mismatchedTags() throws {
         let error = try #require(readError("<batch>\n  <record>\n  </recrod>\n</batch>"))
         #expect(error.code == .malformed)
