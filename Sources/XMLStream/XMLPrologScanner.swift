@@ -6,9 +6,8 @@
 /// accepted or refused depending on how the network split the body. With the prolog in one piece
 /// the outcome no longer depends on chunking; it also gives libxml2 the whole XML declaration.
 ///
-/// Only structural ASCII bytes are looked at, which is sound for UTF-8 and for GB18030, GBK and
-/// GB2312 (their multi-byte sequences never contain `<`, `>`, `-`, `?` or quotes); wide encodings
-/// (UTF-16) are not scanned. A wrong guess here costs nothing but the protection above.
+/// It reads the decoded UTF-8 and looks at structural ASCII bytes only; a wrong guess here costs
+/// nothing but the protection above (libxml2 still parses and judges everything).
 struct XMLPrologScanner {
     private enum State {
         case top, afterLessThan, afterBang, commentOpening
@@ -22,11 +21,6 @@ struct XMLPrologScanner {
     private var quote: UInt8 = 0
     /// How much of a closing `-->` or `?>` has been seen.
     private var closing = 0
-    /// Bytes looked at before the first markup, to skip a UTF-8 byte order mark.
-    private var offset = 0
-    private var byteOrderMarkLength = 0
-
-    private static let utf8ByteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// The index in `bytes` where the prolog ends (the root element's `<`, or the first byte that
     /// cannot belong to a prolog), or nil when all of `bytes` is still prolog.
@@ -34,10 +28,7 @@ struct XMLPrologScanner {
         for (index, byte) in bytes.enumerated() {
             switch state {
             case .top:
-                defer { offset += 1 }
-                if offset < 3 && byteOrderMarkLength == offset && byte == Self.utf8ByteOrderMark[offset] {
-                    byteOrderMarkLength += 1
-                } else if byte == UInt8(ascii: "<") {
+                if byte == UInt8(ascii: "<") {
                     state = .afterLessThan
                 } else if !Self.isWhitespace(byte) {
                     return index

@@ -156,10 +156,11 @@ struct XMLRecordAssembler {
     /// Character data, text and CDATA alike; consecutive runs merge into one `.text` child.
     mutating func characters(_ bytes: UnsafeBufferPointer<UInt8>) throws(XMLStreamError) {
         guard depth > 0, !bytes.isEmpty else { return }
-        if pendingText.count + bytes.count > limits.maxTextNodeBytes {
-            let owner = innermostOpenElement.map { " in <\($0.name)> (opened at \($0.position))" } ?? ""
+        if pendingText.count + bytes.count > limits.maxTextNodeBytes, let owner = innermostOpenElement {
+            // Reported at the element: where libxml2 stands inside a long run depends on chunking.
             throw XMLStreamError(
-                code: .textLimit, message: "a text run\(owner) is longer than \(limits.maxTextNodeBytes) bytes", position: nil)
+                code: .textLimit, message: "a text run in <\(owner.name)> is longer than \(limits.maxTextNodeBytes) bytes",
+                position: owner.position)
         }
         if pendingTextIsWhitespace {
             pendingTextIsWhitespace = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }

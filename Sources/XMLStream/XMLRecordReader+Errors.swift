@@ -3,16 +3,18 @@ import CLibXML2
 // MARK: - Turning libxml2's errors into XMLStreamError
 
 extension XMLRecordReader {
-    /// Keeps the first error raised while libxml2 runs and keeps libxml2 from calling back again.
+    /// Keeps the first error raised while libxml2 runs and makes libxml2 stop at its next check.
     ///
-    /// The parser is not halted here: xmlStopParser frees the input buffer, which the libxml2
-    /// function that called us may still be using. The reader halts it once the call returns.
+    /// Not xmlStopParser: in libxml2 2.9 it frees the input buffer, which the libxml2 function
+    /// that called us may still be reading. Setting the state it sets first is safe; the reader
+    /// halts the parser properly once the libxml2 call has returned.
     func raise(_ error: XMLStreamError) {
         guard callbackError == nil else { return }
         var error = error
         if error.position == nil { error.position = currentPosition }
         callbackError = error
         parser?.pointee.disableSAX = 1
+        parser?.pointee.instate = XML_PARSER_EOF
     }
 
     /// An error libxml2 reports through the SAX `serror` handler.
@@ -23,25 +25,11 @@ extension XMLRecordReader {
         raise(streamError(from: error, at: position))
     }
 
-    /// An error libxml2 raises without a parser at hand: iconv conversion failures.
+    /// An error libxml2 raises without a parser at hand (iconv failures, which cannot happen
+    /// while the reader does the decoding, but would otherwise go to stderr).
     func reportContextFreeError(_ error: xmlError) {
         guard error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-        let detail = Self.message(of: error)
-        let encoding = declaredEncoding ?? "the declared encoding"
-        // libxml2 converts whole pieces before parsing them, so the position is where parsing
-        // stood, at most one piece before the offending bytes.
-        raise(
-            XMLStreamError(
-                code: .encoding,
-                message: "the input is not valid \(encoding) near here (\(detail))",
-                position: currentPosition))
-    }
-
-    /// The encoding libxml2 converts from, as the document named it.
-    private var declaredEncoding: String? {
-        guard let parser else { return nil }
-        if let name = parser.pointee.encoding ?? parser.pointee.input?.pointee.encoding { return String(cString: name) }
-        return parser.pointee.input?.pointee.buf?.pointee.encoder?.pointee.name.map { String(cString: $0) }
+        raise(XMLStreamError(code: .encoding, message: "libxml2 could not decode the input (\(Self.message(of: error)))", position: nil))
     }
 
     /// The error to throw for one of libxml2's; `position` overrides libxml2's own when given.

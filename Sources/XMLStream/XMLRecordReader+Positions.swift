@@ -80,9 +80,7 @@ extension XMLRecordReader {
             return XMLPosition(line: fallbackLine, column: characters + 1)
         }
         if consumed == 0 {
-            // The first line: libxml2 leaves a UTF-8 byte order mark in its buffer and does not count it.
-            let hasByteOrderMark = target - base >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF
-            return XMLPosition(line: fallbackLine, column: characters + 1 - (hasByteOrderMark ? 1 : 0))
+            return XMLPosition(line: fallbackLine, column: characters + 1)  // the first line
         }
         return XMLPosition(line: fallbackLine, column: fallbackColumn)
     }

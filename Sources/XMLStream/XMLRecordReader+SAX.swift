@@ -2,13 +2,14 @@ import CLibXML2
 
 // MARK: - The SAX2 handler table
 //
-// The table is the reader's security boundary. Only these callbacks exist, so libxml2 has nowhere
-// to keep an entity or a DTD:
+// The table is the reader's security boundary:
 // - entity declarations (general or parameter, internal or external) are refused when declared,
-//   so entities are never expanded and a billion-laughs document stops at its first declaration;
+//   and the parse stops there, so a billion-laughs document ends at its first declaration;
 // - `getEntity`/`getParameterEntity` refuse every name (libxml2 resolves the five predefined
-//   entities before asking), `reference` refuses what libxml2 lets through as a warning
-//   (undeclared entities in a document with an external DTD), `resolveEntity` refuses to load;
+//   entities before asking), so no entity is ever expanded, not even one libxml2 recorded on its
+//   own ("expat compatibility", in a document the reader frees); `reference` refuses what libxml2
+//   lets through as a warning (undeclared entities in a document with an external DTD), and
+//   `resolveEntity` refuses to load anything;
 // - there is no `externalSubset` callback, so a DOCTYPE's external DTD is never read; the
 //   DOCTYPE itself is accepted, as are element, attribute-list and notation declarations, but
 //   attribute values defaulted by the DTD are not reported (the document text is what counts,

@@ -5,41 +5,58 @@ import CLibXML2
 /// A libxml2 SAX2 push parser underneath: memory stays bounded by `limits` whatever the size of
 /// the batch, because records are handed out as soon as they close and only the context around
 /// them is kept. Entities are never expanded or loaded and external DTDs are never read: see
-/// `XMLRecordReader+SAX.swift` for the DOCTYPE rules.
+/// `XMLRecordReader+SAX.swift` for the DOCTYPE rules. The result does not depend on where the
+/// chunks begin and end: the same bytes give the same records, or the same error at the same place.
 ///
 /// One reader reads one document. It is not thread-safe and not `Sendable`: create one per batch
 /// in the task that receives the body. After any error the reader is spent and rethrows that error.
+///
+/// What the trees hold:
+/// - Names are matched and reported by namespace URI and local name; the prefix is kept for
+///   messages only. Unprefixed attributes have no namespace. Namespace declarations (`xmlns`,
+///   `xmlns:p`) are not attributes. Attribute values the DTD would default are not reported.
+/// - Character data comes as `.text` children: text, CDATA sections and character or predefined
+///   entity references merge into one run up to the next tag (comments and processing
+///   instructions are skipped and do not split a run). A run of whitespace only is dropped when
+///   the element has child elements (layout between tags) and kept when it is all the element
+///   holds. Text is otherwise verbatim: no trimming, line ends as XML normalises them (LF).
+/// - Positions are where start tags begin (`<`), lines and columns from 1, columns counted in
+///   characters; error positions are counted the same way.
+/// - Input in any encoding (UTF-8 with or without BOM, UTF-16 and UCS-4 by BOM or first bytes,
+///   any encoding iconv knows when declared, such as GB18030, GBK, GB2312) comes out as `String`.
 public final class XMLRecordReader {
     public let recordPatterns: [XMLPathPattern]
     public let limits: XMLStreamLimits
 
-    var assembler: XMLRecordAssembler
-    var parser: xmlParserCtxtPtr?
-    /// The first bytes, held back until the prolog is complete (see `XMLPrologScanner`) and there
-    /// are enough for libxml2 to detect the encoding.
-    private var prologue: [UInt8] = []
-    private var prologScanner = XMLPrologScanner()
-    private var prologComplete = false
+    // The input pipeline, in order (see XMLRecordReader+Pipeline.swift).
+    let decoder = XMLInputDecoder()
+    var validator = UTF8Validator()
+    /// The start of a character cut by the end of the last chunk.
+    var characterCarry: [UInt8] = []
     var sniffer = XMLBodySniffer()
-    private var byteCount = 0
+    /// UTF-8 held back until the prolog is complete (see `XMLPrologScanner`).
+    var prologue: [UInt8] = []
+    var prologScanner = XMLPrologScanner()
+    var prologComplete = false
+    /// UTF-8 after the prolog, until it makes a whole piece.
+    var pendingPiece: [UInt8] = []
+    var parser: xmlParserCtxtPtr?
+
+    var assembler: XMLRecordAssembler
+    var byteCount = 0
     /// The first error; once set, every call rethrows it.
-    private var failure: XMLStreamError?
+    var failure: XMLStreamError?
     /// An error raised inside a libxml2 callback, thrown when the libxml2 call returns.
     var callbackError: XMLStreamError?
-    private var finished = false
-    /// Set while `finish()` runs, where an error with elements still open means truncation.
+    var finished = false
+    /// Set once libxml2 is told the input has ended, where an error with elements still open
+    /// means truncation.
     var finishing = false
     /// libxml2 interns names in its dictionary: one Swift string per distinct pointer.
     var nameCache: [UnsafeRawPointer: String] = [:]
     var tagScan = PendingTagScan()
     /// The last start tag's position, from which the next ones are counted.
     var anchor: PositionAnchor?
-
-    /// libxml2 needs 4 bytes to recognise a BOM or UTF-16 before it reads the XML declaration.
-    private static let detectionBytes = 4
-    /// Pieces handed to libxml2 at once: small enough that an error or a limit stops the parse soon
-    /// and that CDATA (delivered 300 bytes per call by libxml2 2.9) never piles up.
-    private static let pieceSize = 4096
 
     public init(recordPatterns: [XMLPathPattern], limits: XMLStreamLimits = XMLStreamLimits()) {
         _ = Self.initializeLibxml2
@@ -49,36 +66,46 @@ public final class XMLRecordReader {
     }
 
     deinit {
-        if let parser { xmlFreeParserCtxt(parser) }
+        guard let parser else { return }
+        // libxml2 keeps declarations it sees in a document of its own even in SAX mode
+        // ("expat compatibility"); the parser context does not free it.
+        if let document = parser.pointee.myDoc { xmlFreeDoc(document) }
+        parser.pointee.myDoc = nil
+        xmlFreeParserCtxt(parser)
     }
 
     /// libxml2 wants one initialisation before it is used from several threads.
     private static let initializeLibxml2: Void = xmlInitParser()
 
     /// Parses the next chunk and returns the records it completed.
+    ///
+    /// The reader parses in pieces of 4 KiB, the same whatever the chunks, so a record comes out of
+    /// the `feed(_:)` call that completes the piece holding its end tag, or out of `finish()`.
     public func feed(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [XMLStreamedRecord] {
         try checkUsable()
         guard !chunk.isEmpty else { return [] }
+        // Bytes up to the limit are read all the same, so that an error in them is the one
+        // reported, however the body was cut into chunks.
+        let allowed = min(chunk.count, max(limits.maxBytes - byteCount, 0))
         byteCount += chunk.count
-        if byteCount > limits.maxBytes {
-            throw fail(XMLStreamError(code: .sizeLimit, message: "the batch is larger than \(limits.maxBytes) bytes", position: currentPosition))
-        }
-        let error = chunk.withContiguousStorageIfAvailable { parse($0) } ?? Array(chunk).withUnsafeBufferPointer { parse($0) }
+        let error =
+            chunk.withContiguousStorageIfAvailable { ingest(UnsafeBufferPointer(rebasing: $0.prefix(allowed)), isFinal: false) }
+            ?? Array(chunk.prefix(allowed)).withUnsafeBufferPointer { ingest($0, isFinal: false) }
         if let error { throw fail(error) }
+        if allowed < chunk.count {
+            throw fail(XMLStreamError(code: .sizeLimit, message: "the batch is larger than \(limits.maxBytes) bytes", position: nil))
+        }
         return assembler.takeRecords()
     }
 
     /// Ends the document; throws when it is incomplete.
     public func finish() throws(XMLStreamError) -> [XMLStreamedRecord] {
         try checkUsable()
-        if parser == nil {
-            guard byteCount > 0 else {
-                throw fail(XMLStreamError(code: .empty, message: "the body is empty", position: nil))
-            }
-            if let error = startParser() { throw fail(error) }
+        guard byteCount > 0 else {
+            throw fail(XMLStreamError(code: .empty, message: "the body is empty", position: nil))
         }
-        finishing = true
-        if let error = push(UnsafeBufferPointer(start: nil, count: 0), terminate: true) { throw fail(error) }
+        if let error = ingest(UnsafeBufferPointer(start: nil, count: 0), isFinal: true) { throw fail(error) }
+        if let error = end() { throw fail(error) }
         if let open = assembler.innermostOpenElement {
             // libxml2 reports an unclosed document; this is the guard should it ever not.
             throw fail(truncationError(detail: "element <\(open.name)> opened at \(open.position) is not closed", position: currentPosition))
@@ -93,12 +120,11 @@ public final class XMLRecordReader {
     /// The root element with its attributes and the non-record content captured while streaming
     /// (bounded by `limits.maxContextBytes`): where batch-level values are read.
     ///
-    /// Available once the root element has started, complete after `finish()`. Children that
+    /// Available once the root's start tag has been parsed (at the latest with the first record;
+    /// input is parsed in 4 KiB pieces), complete after `finish()`. Children that
     /// contained records are left out, as are the records themselves; when the root is itself a
     /// record this is the root's name and attributes only.
     public var documentContext: XMLElementNode? { assembler.documentContext }
-
-    // MARK: - Feeding libxml2
 
     private func checkUsable() throws(XMLStreamError) {
         if let failure { throw failure }
@@ -112,108 +138,5 @@ public final class XMLRecordReader {
         if failure == nil { failure = error }
         if let parser { xmlStopParser(parser) }
         return failure!
-    }
-
-    private func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> XMLStreamError? {
-        sniffer.inspect(bytes)
-        var rest = bytes[...]
-        if parser == nil {
-            if !prologComplete {
-                let end = sniffer.isWideEncoding ? 0 : prologScanner.scan(bytes)
-                let held = end ?? bytes.count
-                prologue.append(contentsOf: bytes[..<held])
-                rest = rest.dropFirst(held)
-                prologComplete = end != nil || prologue.count > limits.maxMarkupBytes
-            }
-            let topUp = min(max(Self.detectionBytes - prologue.count, 0), rest.count)
-            prologue.append(contentsOf: rest.prefix(topUp))
-            rest = rest.dropFirst(topUp)
-            guard prologComplete, prologue.count >= Self.detectionBytes else { return nil }
-            if let error = startParser() { return error }
-        }
-        while !rest.isEmpty {
-            let piece = rest.prefix(Self.pieceSize)
-            rest = rest.dropFirst(piece.count)
-            if let error = push(UnsafeBufferPointer(rebasing: piece), terminate: false) { return error }
-        }
-        return nil
-    }
-
-    /// Creates the libxml2 parser with the first bytes (enough to detect the encoding) and hands it
-    /// the rest of the held-back prolog in one piece.
-    private func startParser() -> XMLStreamError? {
-        let initial = prologue
-        prologue = []
-        let detection = min(initial.count, Self.detectionBytes)
-        var handler = Self.makeSAXHandler()
-        let context = initial.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                xmlCreatePushParserCtxt(&handler, Unmanaged.passUnretained(self).toOpaque(), chars.baseAddress, Int32(detection), nil)
-            }
-        }
-        guard let context else {
-            return XMLStreamError(code: .malformed, message: "libxml2 could not create a parser", position: nil)
-        }
-        parser = context
-        // NONET: nothing is ever fetched. Deliberately absent: NOENT (entity substitution),
-        // DTDLOAD/DTDVALID/DTDATTR (external DTDs), HUGE (libxml2's own size guards stay on).
-        // libxml2 2.9's push parser has no depth limit of its own; the assembler counts depth.
-        xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue))
-        guard initial.count > detection else { return nil }
-        return initial.withUnsafeBufferPointer { push(UnsafeBufferPointer(rebasing: $0[detection...]), terminate: false) }
-    }
-
-    /// Hands one piece to libxml2, then makes it parse what it can and checks what it holds back.
-    private func push(_ piece: UnsafeBufferPointer<UInt8>, terminate: Bool) -> XMLStreamError? {
-        guard let parser else { return nil }
-        let status = withErrorCapture {
-            piece.withMemoryRebound(to: CChar.self) { xmlParseChunk(parser, $0.baseAddress, Int32($0.count), terminate ? 1 : 0) }
-        }
-        if let error = parserError(status: status) { return error }
-        if terminate { return nil }
-
-        // libxml2 2.9 hands CDATA out 300 bytes per xmlParseChunk call; without more calls a long
-        // CDATA section would pile up in its buffer until "Huge input lookup".
-        while let input = parser.pointee.input, input.pointee.end - input.pointee.cur > 300 {
-            let before = inputOffset
-            let status = withErrorCapture { xmlParseChunk(parser, nil, 0, 0) }
-            if let error = parserError(status: status) { return error }
-            if inputOffset == before { break }
-        }
-        return checkHeldBackInput()
-    }
-
-    /// The error a libxml2 call left: ours from a callback first, then libxml2's own.
-    private func parserError(status: Int32) -> XMLStreamError? {
-        if let callbackError { return callbackError }
-        guard status != 0, let parser else { return nil }
-        if let last = xmlCtxtGetLastError(parser), last.pointee.code != 0 {
-            return streamError(from: last.pointee)
-        }
-        return XMLStreamError(code: .malformed, message: "libxml2 stopped with error \(status)", position: currentPosition)
-    }
-
-    /// Runs a libxml2 call with this thread's context-free error handlers pointed at this reader.
-    private func withErrorCapture<T>(_ body: () -> T) -> T {
-        let saved = cxml_install_error_handlers(Unmanaged.passUnretained(self).toOpaque()) { context, error in
-            guard let context, let error else { return }
-            Unmanaged<XMLRecordReader>.fromOpaque(context).takeUnretainedValue().reportContextFreeError(error.pointee)
-        }
-        defer { cxml_restore_error_handlers(saved) }
-        return body()
-    }
-
-    // MARK: - Positions
-
-    /// Where libxml2's input stands now.
-    var currentPosition: XMLPosition? {
-        guard let input = parser?.pointee.input else { return nil }
-        return XMLPosition(line: Int(input.pointee.line), column: Int(input.pointee.col))
-    }
-
-    /// libxml2's read position counted from the start of the decoded input; survives buffer shrinks.
-    var inputOffset: Int {
-        guard let input = parser?.pointee.input, let cur = input.pointee.cur, let base = input.pointee.base else { return 0 }
-        return Int(input.pointee.consumed) + (cur - base)
     }
 }

@@ -13,15 +13,19 @@ public struct XMLStreamLimits: Sendable, Hashable {
     /// Attributes on one element, namespace declarations included.
     public var maxAttributesPerElement = 256
     public var maxRecords = 1_000_000
-    /// Bytes of the whole body as it arrives, before any decoding.
+    /// Bytes of the whole body as it arrives, before any decoding, counted in `feed(_:)`. The
+    /// bytes up to the limit are still read (an error in them is reported first), then the batch
+    /// is refused.
     public var maxBytes = 1 << 30
     /// Bytes of non-record content kept as context around records.
     public var maxContextBytes = 1 << 20
     /// Bytes of one record's subtree.
     public var maxRecordBytes = 16 << 20
     /// Bytes (UTF-8) of one markup construct that libxml2 must hold whole before it can parse it:
-    /// a start tag with its attributes, a comment, a processing instruction, the DOCTYPE.
-    /// Text and CDATA stream and are bounded by `maxTextNodeBytes` instead.
+    /// a start tag with its attributes, a comment, a processing instruction, the DOCTYPE (and the
+    /// whole prolog before the root). Text and CDATA stream and are bounded by `maxTextNodeBytes`
+    /// instead. Checked after each 4 KiB piece the reader hands libxml2, so a construct that ends
+    /// in the piece where it passes the limit still gets through; keep the limit well above 4 KiB.
     public var maxMarkupBytes = 1 << 20
 
     public init() {}

@@ -174,7 +174,7 @@ import XMLStream
         let error = try #require(caught)
         #expect(error.code == .textLimit)
         #expect(error.message.contains("<big>"))
-        #expect(error.position?.line == 1)
+        #expect(error.position == XMLPosition(line: 1, column: 16), "reported at the element whose text is too long")
         // Refused as soon as the run passed 8 MiB, not after reading all 64.
         #expect(fed <= 9 << 20)
     }
@@ -266,6 +266,13 @@ import XMLStream
         #expect(error?.message.contains("100 bytes") == true)
         limits.maxBytes = document.utf8.count
         #expect(try read(document, patterns: ["//record"], limits: limits).records.count == 20)
+
+        // What comes before the limit is read anyway: an error there wins, in any chunks.
+        limits.maxBytes = 4500
+        let broken = "<batch><record></batch>" + String(repeating: " ", count: 5000)
+        for sizes in [[64 * 1024], [10], [1000, 7]] {
+            #expect(readError(broken, limits: limits, chunkSizes: sizes)?.code == .malformed)
+        }
     }
 
     @Test func recordSizeLimit() throws {
@@ -295,7 +302,9 @@ import XMLStream
 
     @Test func theReaderIsSpentAfterAnError() throws {
         let reader = XMLRecordReader(recordPatterns: [pattern("//record")])
-        #expect(throws: XMLStreamError.self) { try reader.feed(Array("<batch><record></batch>".utf8)) }
+        // More than a piece (4 KiB), so that the error comes out of feed(_:).
+        let body = "<batch><record></batch>" + String(repeating: " ", count: 5000)
+        #expect(throws: XMLStreamError.self) { try reader.feed(Array(body.utf8)) }
         var again: XMLStreamError?
         do { _ = try reader.feed(Array("<more/>".utf8)) } catch { again = error }
         let first = try #require(again)

@@ -51,8 +51,10 @@ import XMLStream
 
     @Test func recordsBeforeTheTruncationAreHandedOut() throws {
         let reader = XMLRecordReader(recordPatterns: [pattern("//record")])
-        let records = try reader.feed(Array("<batch><record><id>1</id></record><record>".utf8))
-        #expect(records.count == 1)
+        let body = "<batch>" + String(repeating: "<record><id>1</id></record>\n", count: 300) + "<record>"
+        let records = try reader.feed(Array(body.utf8))
+        // Records come out piece by piece (4 KiB): those in the last, unfinished piece do not.
+        #expect(records.count > 250)
         #expect { try reader.finish() } throws: { ($0 as? XMLStreamError)?.code == .truncated }
     }
 
@@ -65,19 +67,97 @@ import XMLStream
         #expect(readError(document, chunkSizes: [1])?.position == XMLPosition(line: 1, column: 18))
     }
 
+    /// Found by the fuzzer: libxml2 called this byte an encoding error or an internal error in
+    /// element content depending on where the chunk ended.
+    @Test(arguments: [[64 * 1024], [1], [2], [3, 1]])
+    func invalidUTF8IsTheSameErrorWhereverChunksEnd(chunkSizes: [Int]) throws {
+        let document: [UInt8] = Array("<batch>\n     ".utf8) + [0xDE] + Array("<record/></batch>".utf8)
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
+        #expect(error.code == .encoding)
+        #expect(error.position == XMLPosition(line: 2, column: 6))
+        #expect(error.message.contains("(bytes 0xDE 0x3C)"))
+    }
+
+    /// Found by the fuzzer: a character cut by a chunk boundary reached libxml2 (and made it
+    /// report "not XML") only when the chunks were small.
+    @Test(arguments: [[64 * 1024], [1], [4, 1]])
+    func aCutCharacterWaitsForItsLastByte(chunkSizes: [Int]) throws {
+        let document: [UInt8] = Array("rd\":".utf8) + [0xF3] + Array("[{\"id\": 1}]".utf8)
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
+        #expect(error.code == .encoding)
+        #expect(error.position == XMLPosition(line: 1, column: 5))
+    }
+
+    @Test func encodedSurrogatesAreNotUTF8() {
+        let document: [UInt8] = Array("<batch><record>".utf8) + [0xED, 0xA0, 0x80] + Array("</record></batch>".utf8)
+        let error = readError(document)
+        #expect(error?.code == .encoding)
+        #expect(error?.position == XMLPosition(line: 1, column: 16))
+    }
+
+    @Test func bodyCutInsideACharacterIsTruncated() {
+        let document: [UInt8] = Array("<batch><record>望".utf8).dropLast()
+        let error = readError(document, chunkSizes: [1])
+        #expect(error?.code == .truncated)
+        #expect(error?.position == XMLPosition(line: 1, column: 16))
+    }
+
     @Test func gbkBytesDeclaredAsUTF8() throws {
-        let error = try #require(readError(try Files.bytes(Files.fixture("gbk-declared-utf8.xml"))))
+        let document = try Files.bytes(Files.fixture("gbk-declared-utf8.xml"))
+        let error = try #require(readError(document))
+        #expect(readError(document, chunkSizes: [1])?.position == error.position)
         #expect(error.code == .encoding)
         #expect(error.message.contains("UTF-8"))
         #expect(error.message.contains("GB18030"), "the message suggests declaring the real encoding")
         #expect(error.position == XMLPosition(line: 3, column: 18))
     }
 
-    @Test func invalidBytesInADeclaredEncoding() throws {
-        let error = try #require(readError(try Files.bytes(Files.fixture("invalid-gb18030.xml"))))
+    @Test(arguments: [[64 * 1024], [1], [7, 2]])
+    func invalidBytesInADeclaredEncoding(chunkSizes: [Int]) throws {
+        let document = try Files.bytes(Files.fixture("invalid-gb18030.xml"))
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
         #expect(error.code == .encoding)
         #expect(error.message.contains("GB18030"))
-        #expect(error.position != nil)
+        #expect(error.message.contains("at byte 0x80)"))
+        #expect(error.position == XMLPosition(line: 3, column: 20))
+    }
+
+    /// Found by the fuzzer: libxml2 converted a whole pushed piece before parsing it, so the bad
+    /// bytes were reported instead of the broken tag before them, unless the chunks were small.
+    @Test(arguments: [[64 * 1024], [1], [59, 43, 11]])
+    func anEarlierErrorWinsOverBytesThatCannotBeDecoded(chunkSizes: [Int]) throws {
+        let document: [UInt8] =
+            Array("<?xml version=\"1.0\" encoding=\"GB18030\"?>\n<ba\t\ttch>\n  <record>ok".utf8) + [0x80, 0xFF]
+            + Array("</record>\n</ba>\n".utf8)
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
+        #expect(error.code == .malformed)
+        #expect(error.position?.line == 2)
+    }
+
+    /// Found by the fuzzer: reading one byte at a time, libxml2 waited for a `>` that a stray
+    /// quote hid and never reported the broken tag, while it did when the whole document came at
+    /// once. The reader now cuts libxml2's input the same way whatever the chunks: one answer.
+    @Test(arguments: [[64 * 1024], [1], [5, 3]])
+    func aTagLibxml2WaitsOnGivesTheSameErrorInAnyChunks(chunkSizes: [Int]) throws {
+        let document: [UInt8] = Array("<0\" encoding=\"GBK\"?>\n<batch name=\"".utf8) + [0xD6, 0xD0] + Array("\"/>".utf8)
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
+        #expect(error.code == .malformed)
+        #expect(error.position == XMLPosition(line: 1, column: 2))
+    }
+
+    /// Found by the fuzzer: libxml2 reported the cut tag or the byte after it depending on chunking.
+    @Test(arguments: [[64 * 1024], [1], [49, 43, 61]])
+    func invalidByteRightAfterLessThan(chunkSizes: [Int]) throws {
+        let document: [UInt8] = Array("<batch>\n    <".utf8) + [0xE9] + Array("</batch>".utf8)
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
+        #expect(error.code == .encoding)
+        #expect(error.position == XMLPosition(line: 2, column: 6))
+    }
+
+    @Test func utf16DeclaredOverEightBitBytes() {
+        let error = readError("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<batch/>")
+        #expect(error?.code == .encoding)
+        #expect(error?.message.contains("UTF-16") == true)
     }
 
     @Test func unsupportedEncoding() {
@@ -85,6 +165,15 @@ import XMLStream
         #expect(error?.code == .encoding)
         #expect(error?.message.contains("X-NO-SUCH-ENCODING") == true)
         #expect(error?.position?.line == 1)
+    }
+
+    /// iconv would take "//IGNORE" as an order to drop bad bytes silently.
+    @Test func encodingNamesOutsideXMLsFormAreRefused() {
+        let document: [UInt8] =
+            Array("<?xml version=\"1.0\" encoding=\"GB18030//IGNORE\"?>\n<batch><record>".utf8) + [0x80, 0xFF] + Array("</record></batch>".utf8)
+        let error = readError(document)
+        #expect(error?.code == .encoding)
+        #expect(error?.message.contains("GB18030//IGNORE") == true)
     }
 
     @Test func mismatchedTags() throws {

@@ -151,6 +151,17 @@ import XMLStream
         #expect(reader.documentContext?["HEAD", "PCH"]?.text == "HZZB-20241008-001")
     }
 
+    @Test func readChunksHandsOutRecordsAsTheyComplete() throws {
+        let document = try Files.bytes(Files.sample("nb-gpp", "NBZC-2024-1120-01.xml"))
+        let chunks = stride(from: 0, to: document.count, by: 1000).map { document[$0..<min($0 + 1000, document.count)] }
+        let reader = XMLRecordReader(recordPatterns: [pattern("/采购信息批次/公告")])
+        var numbers: [String?] = []
+        try reader.read(chunks: chunks) { numbers.append($0.element["公告编号"]?.text) }
+        #expect(numbers.first == "NBCG-2024-08812-JG")
+        #expect(numbers.count == 4)
+        #expect(reader.documentContext?.attribute(XMLQualifiedName("系统")) == "nb-gpp")
+    }
+
     @Test func readFileReportsAMissingFile() {
         let reader = XMLRecordReader(recordPatterns: [pattern("//ROW")])
         #expect {

@@ -69,6 +69,14 @@ import XMLStream
         #expect(record["escaped"]?.attribute(XMLQualifiedName("v")) == "&#38; is & and \" and ' and <")
     }
 
+    @Test func lineEndsAreNormalised() throws {
+        let result = try read("<batch>\r\n<record a=\"x\r\ny\">one\r\ntwo\rthree</record>\r\n</batch>", patterns: ["//record"])
+        let record = try #require(result.records.first?.element)
+        #expect(record.text == "one\ntwo\nthree")
+        #expect(record.attribute(XMLQualifiedName("a")) == "x y")
+        #expect(record.position == XMLPosition(line: 2, column: 1))
+    }
+
     @Test func positionsAreWhereStartTagsBegin() throws {
         let result = try read(Files.bytes(Files.fixture("tree-shape.xml")), patterns: ["/batch/record"])
         let record = try #require(result.records.first?.element)
@@ -113,13 +121,14 @@ import XMLStream
         #expect(context.childElements.map(\.name.localName) == ["header", "trailer"])
     }
 
-    @Test func documentContextIsAvailableAfterTheRootStarts() throws {
+    @Test func documentContextIsAvailableWithTheFirstRecord() throws {
         let reader = XMLRecordReader(recordPatterns: [pattern("//record")])
         #expect(reader.documentContext == nil)
-        _ = try reader.feed(Array("<batch no=\"7\"><head>h</head><rec".utf8))
+        let records = try reader.feed(Array(("<batch no=\"7\"><head>h</head>" + String(repeating: "<record/>", count: 500)).utf8))
+        #expect(!records.isEmpty)
         #expect(reader.documentContext?.attribute(XMLQualifiedName("no")) == "7")
         #expect(reader.documentContext?["head"]?.text == "h")
-        _ = try reader.feed(Array("ord/><tail>t</tail></batch>".utf8))
+        _ = try reader.feed(Array("<tail>t</tail></batch>".utf8))
         _ = try reader.finish()
         #expect(reader.documentContext?.childElements.map(\.name.localName) == ["head", "tail"])
     }

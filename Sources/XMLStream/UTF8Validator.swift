@@ -1,0 +1,82 @@
+/// Checks UTF-8 input before libxml2 sees it, keeping the line and column of every character.
+///
+/// libxml2 reports the same invalid byte as "Input is not proper UTF-8" or as an internal error
+/// in element content depending on where a chunk ended, and counts columns in bytes in places.
+/// GBK text sent as UTF-8 is the encoding mistake department systems make most, so the reader
+/// finds it itself: same code, same position, however the body arrives.
+struct UTF8Validator {
+    struct Failure {
+        /// Index in the bytes just validated where the offending character starts; 0 when it
+        /// started in an earlier call.
+        var index: Int
+        var position: XMLPosition
+        var bytes: [UInt8]
+    }
+
+    private var line = 1
+    private var column = 1
+    /// Continuation bytes the current character still needs, and the range the next one must be in.
+    private var needed = 0
+    private var lower: UInt8 = 0x80
+    private var upper: UInt8 = 0xBF
+    private var sequence: [UInt8] = []
+    private var sequenceStart = XMLPosition(line: 1, column: 1)
+
+    /// Continuation bytes the character begun last still needs.
+    var continuationBytesNeeded: Int { needed }
+    /// Bytes of that unfinished character seen so far.
+    var unfinishedCharacterLength: Int { needed > 0 ? sequence.count : 0 }
+
+    /// Where the next character starts.
+    var position: XMLPosition { XMLPosition(line: line, column: column) }
+
+    /// Whether the input stopped in the middle of a character, and where that character began.
+    var unfinishedCharacter: Failure? {
+        needed > 0 ? Failure(index: 0, position: sequenceStart, bytes: sequence) : nil
+    }
+
+    /// The first invalid character in `bytes`, or nil when they are valid so far.
+    mutating func validate(_ bytes: UnsafeBufferPointer<UInt8>) -> Failure? {
+        for (index, byte) in bytes.enumerated() {
+            if needed > 0 {
+                guard byte >= lower && byte <= upper else {
+                    return failure(at: index, startedHere: false, byte: byte)
+                }
+                sequence.append(byte)
+                (lower, upper) = (0x80, 0xBF)
+                needed -= 1
+                continue
+            }
+            switch byte {
+            case 0x0A:
+                line += 1
+                column = 1
+                continue
+            case 0x00...0x7F:
+                column += 1
+                continue
+            case 0xC2...0xDF: (needed, lower, upper) = (1, 0x80, 0xBF)
+            case 0xE0: (needed, lower, upper) = (2, 0xA0, 0xBF)
+            case 0xE1...0xEC, 0xEE...0xEF: (needed, lower, upper) = (2, 0x80, 0xBF)
+            case 0xED: (needed, lower, upper) = (2, 0x80, 0x9F)  // no surrogates
+            case 0xF0: (needed, lower, upper) = (3, 0x90, 0xBF)
+            case 0xF1...0xF3: (needed, lower, upper) = (3, 0x80, 0xBF)
+            case 0xF4: (needed, lower, upper) = (3, 0x80, 0x8F)  // nothing above U+10FFFF
+            default:
+                sequenceStart = XMLPosition(line: line, column: column)
+                sequence = []
+                return failure(at: index, startedHere: true, byte: byte)
+            }
+            sequenceStart = XMLPosition(line: line, column: column)
+            sequence = [byte]
+            column += 1
+        }
+        return nil
+    }
+
+    private func failure(at index: Int, startedHere: Bool, byte: UInt8) -> Failure {
+        // The bytes of the broken character only, so that the message does not depend on chunking.
+        let start = startedHere ? index : max(index - sequence.count, 0)
+        return Failure(index: start, position: sequenceStart, bytes: sequence + [byte])
+    }
+}
