@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayServer
+import Mapping
 import Store
 
 /// `credit-gateway replay`: puts dead letters back into the outbox, one by one or by filter.
@@ -30,6 +31,12 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Dead before (RFC 3339).")
     var before: String?
 
+    @Flag(help: "Map the stored raw batches again with the current mapping files first (when the mapping was the problem).")
+    var remap = false
+
+    @Option(help: "The mappings directory, for --remap.")
+    var mappings = "Mappings"
+
     @Flag(help: "Replay; without it the matching dead letters are only listed.")
     var yes = false
 
@@ -53,6 +60,13 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         guard yes else {
             print("\(matching.count) 条死信匹配；加 --yes 重新投递 / \(matching.count) dead letters match; add --yes to replay")
+            return
+        }
+        if remap {
+            let set = try MappingsCommand.loadOrExit(mappings, language: .chinese)
+            let outcome = try await DeadLetterRemapper(store: store, mappings: set).remap(filter)
+            for (id, reason) in outcome.failed.sorted(by: { $0.key < $1.key }) { print("未能重新映射 / not re-mapped \(id): \(reason)") }
+            print("已重新映射并投递 \(outcome.requeued.count) 条 / re-mapped and replayed \(outcome.requeued.count)")
             return
         }
         let replayed = try await store.replayDeadLetters(.ids(matching.map(\.id)), now: Date())

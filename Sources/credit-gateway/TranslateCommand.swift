@@ -9,8 +9,9 @@ struct TranslateCommand: ParsableCommand {
         commandName: "translate",
         abstract: "Map department XML batches and print one JSON object per line (hub records, credit records, rejections).",
         discussion: """
-            Files are translated in order, as if the gateway accepted them one after the other: a record that a later
-            file changes becomes version 2 (correct). Exit 0 when every file was read (rejected records included);
+            Several files are translated in order, as if the gateway accepted them one after the other: a record that a
+            later file changes becomes version 2 (correct). A single file prints every record as version 1, in constant
+            memory whatever its size. Exit 0 when every file was read (rejected records included);
             exit 65 with file:line:column on stderr when a file is malformed or refused XML.
             """
     )
@@ -39,6 +40,7 @@ struct TranslateCommand: ParsableCommand {
             throw ValidationError("--received-at must be an RFC 3339 timestamp such as 2024-11-20T09:00:00+08:00")
         }
         let session = TranslationSession(mappings: set)
+        session.tracksVersions = files.count > 1
         let messageLanguage: MessageLanguage = language.language == .english ? .english : .chinese
         var output = FileHandle.standardOutput
         for file in files {

@@ -2,6 +2,8 @@ import Delivery
 import ExchangeStandard
 import Foundation
 import GatewayServer
+import Hummingbird
+import Mapping
 import HTTPTypes
 import HummingbirdTesting
 import Logging
@@ -181,5 +183,61 @@ struct DeliveryFlowTests {
         #expect(after.deletions.count == 2)
         let feed = try await harness.store.creditFeed(after: nil, limit: 100)
         #expect(feed.records.count == 4)
+    }
+}
+
+@Suite("Dead letters re-mapped with fixed mapping files", .serialized)
+struct RemapReplayTests {
+    @Test("a record the hub refuses because of the mapping is re-mapped from the stored raw batch after the fix and delivered")
+    func remapAfterMappingFix() async throws {
+        let harness = try GatewayTestHarness()
+        defer { harness.remove() }
+        try await harness.live { client in
+            try await client.execute(
+                uri: "/v1/batches", method: .post, headers: GatewayTestHarness.headers(token: "token-zj-mining"),
+                body: try GatewayTestHarness.sample("zj-mining", "push-20241112-0001.xml")
+            ) { #expect($0.status == .created) }
+        }
+        let hub = TradingHubStandIn()
+        // The hub's rule: titles must not say 挂牌; MR-2024-0112's does.
+        await hub.rejectRecords(reason: "标题不得含“挂牌”") { $0.title.contains("挂牌") }
+        let client = HTTPClient()
+        try await hub.withServer { hubURL in
+            let worker = DeliveryFlowTests().worker(.tradingHub(HubDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: hubURL))), store: harness.store, client: client)
+            try await DeliveryFlowTests().drain(worker, store: harness.store, destination: .hub)
+            let dead = try await harness.store.deadLetters(DeadLetterFilter(destination: .hub))
+            #expect(dead.count == 1)
+
+            // The integrator fixes the mapping: the title's 挂牌 becomes 公开.
+            let fixed = FileManager.default.temporaryDirectory.appendingPathComponent("mappings-fixed-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: fixed) }
+            try FileManager.default.copyItem(at: GatewayTestHarness.root.appendingPathComponent("Mappings"), to: fixed)
+            let file = fixed.appendingPathComponent("systems/zj-mining.yaml")
+            let text = try String(contentsOf: file, encoding: .utf8)
+                .replacingOccurrences(of: "      title: \"title\"", with: "      title: {path: \"title\", replace: [{pattern: \"挂牌\", with: \"公开\"}]}")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let mappings = try MappingSet.load(directory: fixed.path).get().0
+            let fixedGateway = GatewayApplication(configuration: harness.configuration, store: harness.store, mappings: mappings, logger: harness.application.logger)
+            let app = Application(router: fixedGateway.buildRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await app.test(.live) { client in
+                try await client.execute(
+                    uri: "/v1/dead-letters/replay", method: .post, headers: GatewayTestHarness.headers(token: GatewayTestHarness.operatorToken),
+                    body: ByteBuffer(string: #"{"remap": true, "destination": "hub"}"#)
+                ) { response in
+                    #expect(response.status == .ok)
+                    let answer = try GatewayTestHarness.json(response.body)
+                    #expect((answer["replayed"] as? [Any])?.count == 1)
+                    #expect((answer["failed"] as? [String: Any])?.isEmpty == true)
+                }
+            }
+            try await DeliveryFlowTests().drain(worker, store: harness.store, destination: .hub)
+        }
+        let state = await hub.state()
+        let delivered = try #require(state.records.values.first { $0.record.source.recordId == "MR-2024-0112" })
+        #expect(delivered.record.title == "长兴县某建筑用石料矿采矿权公开出让公告")
+        #expect(delivered.version == 1)
+        let history = try await harness.store.recordHistory(recordId: delivered.record.recordId)
+        #expect(history.count == 1)
+        #expect(history.first?.record.title == "长兴县某建筑用石料矿采矿权公开出让公告")
     }
 }

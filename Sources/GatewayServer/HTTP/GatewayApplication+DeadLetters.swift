@@ -42,10 +42,27 @@ extension GatewayApplication {
     }
 
     /// `POST /v1/dead-letters/replay` with `{"ids": [..]}` or a filter `{"destination", "source", "reason", "since", "before"}`:
-    /// makes them deliverable again (after the receiver or the mapping was fixed).
+    /// makes them deliverable again (after the receiver was fixed); with `"remap": true` and a filter, re-maps their
+    /// stored raw batches with the current mapping files first (after the mapping was fixed).
     func replayDeadLetters(_ request: Request) async throws -> Response {
         var body = try await request.body.collect(upTo: 1 << 20)
         let object = (try? JSONSerialization.jsonObject(with: Data(body.readBytes(length: body.readableBytes) ?? []))) as? [String: Any] ?? [:]
+        // "remap": the mapping was the problem: map the stored raw batches again with the current mapping files.
+        if object["remap"] as? Bool == true {
+            do {
+                let query = object.compactMapValues { $0 as? String }
+                let outcome = try await DeadLetterRemapper(store: store, mappings: mappings).remap(try Self.deadLetterFilter(query))
+                logger.notice("dead letters re-mapped", metadata: ["requeued": "\(outcome.requeued.count)", "failed": "\(outcome.failed.count)"])
+                return Self.json(
+                    200,
+                    [
+                        "replayed": .array(outcome.requeued.map { .number(String($0)) }),
+                        "failed": .object(Dictionary(uniqueKeysWithValues: outcome.failed.map { (String($0.key), JSONValue.string($0.value)) })),
+                    ])
+            } catch let error as FilterError {
+                return Self.error(400, "invalid_filter", error.message, .english)
+            }
+        }
         let selection: DeadLetterSelection
         if let ids = object["ids"] as? [Int] {
             selection = .ids(ids.map(Int64.init))

@@ -9,6 +9,10 @@ import XMLStream
 public final class TranslationSession {
     public let mappings: MappingSet
     public var limits = XMLStreamLimits()
+    /// Whether to version records against the earlier files of this session. Tracking costs about 200 bytes per
+    /// record, so `translate` of a single file turns it off to keep memory flat whatever the batch size; every
+    /// record then prints as version 1 (the gateway itself versions against its store).
+    public var tracksVersions = true
     /// What was accepted so far, per record id, in fixed-size form: a run over a large batch keeps about
     /// 40 bytes per record here instead of two strings (make bench measured 350 bytes per record before).
     private var latest: [CompactKey: CompactLatest] = [:]
@@ -110,6 +114,10 @@ public final class TranslationSession {
             return [.rejection(rejection)]
         case .mapped(let record):
             let withdraw = record.sourceAction == .withdraw
+            guard tracksVersions else {
+                return [.hub(record.hub, trace: trace ? record.trace : nil)]
+                    + record.credits.map { .credit($0.record, publishOnCreditZhejiang: $0.publishOnCreditZhejiang) }
+            }
             var hub = record.hub
             switch RecordVersioning.decide(latest: latestVersion(hub.recordId, contentHash: record.contentHash), contentHash: record.contentHash, withdraw: withdraw) {
             case .withdrawUnknown:
