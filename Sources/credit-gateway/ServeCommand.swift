@@ -33,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("stand-in-ports"), help: "Ports of the stand-in hub and publisher.")
     var standInPorts: String = "8091,8092"
 
+    @Flag(name: .customLong("no-delivery"), help: "Take in batches but run no outbox workers and no stand-ins (benchmarks, maintenance).")
+    var noDelivery = false
+
     func run() async throws {
         var configuration = try GatewayConfiguration.load(file: config)
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
@@ -47,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         let gateway = GatewayApplication(configuration: configuration, store: store, mappings: mappings, logger: logger)
         var services: [any Service] = [try gateway.makeApplication()]
 
-        if standIns || demo {
+        if (standIns || demo) && !noDelivery {
             let ports = standInPorts.split(separator: ",").compactMap { Int($0) }
             guard ports.count == 2 else { throw ValidationError("--stand-in-ports takes two ports, e.g. 8091,8092") }
             var quiet = logger
@@ -63,6 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
         let eventLogger = logger
         let queue = StoreOutboxQueue(store: store)
         let workerConfiguration = OutboxWorker.Configuration(leaseSeconds: configuration.deliveryLeaseSeconds)
+        if noDelivery {
+            configuration.destinations = .init()
+        }
         if let hub = configuration.destinations.hub {
             let worker = OutboxWorker(
                 receiver: .tradingHub(HubDeliveryProtocol(endpoint: Self.endpoint(hub))), queue: queue, client: client, configuration: workerConfiguration, logger: logger,
