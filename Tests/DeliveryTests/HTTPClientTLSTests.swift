@@ -1,6 +1,6 @@
-import TestSupport
 import Foundation
 import ReceiverStandIns
+import TestSupport
 import Testing
 
 @testable import Delivery

@@ -3,6 +3,7 @@ import Foundation
 import Mapping
 import Testing
 import XMLStream
+
 @Suite("The six department samples against their expected outputs and stated facts")
 struct GoldenSampleTests {
     @Test("mappings check passes on the shipped Mappings/")

@@ -3,6 +3,7 @@ import Foundation
 import Mapping
 import Testing
 import XMLStream
+
 @Suite("mappings check finds problems without input data, with file:line:column")
 struct MappingCheckTests {
     let environment = MappingEnvironment(
@@ -51,7 +52,8 @@ struct MappingCheckTests {
     }
 
     @Test func unknownCodeTable() throws {
-        let found = diagnostics(valid.replacingOccurrences(of: "itemType: {const: \"HOUSING.PLAN\"}", with: "itemType: {path: \"GK\", code: \"nope\"}"))
+        let found = diagnostics(
+            valid.replacingOccurrences(of: "itemType: {const: \"HOUSING.PLAN\"}", with: "itemType: {path: \"GK\", code: \"nope\"}"))
         let error = try #require(found.first { $0.code == "unknown_code_table" })
         #expect(error.location.line == 8)
     }
@@ -65,7 +67,8 @@ struct MappingCheckTests {
     @Test func unknownCatalogCodeInConstantAndInlineTable() throws {
         var found = diagnostics(valid.replacingOccurrences(of: "HOUSING.PLAN", with: "HOUSING.PLN"))
         #expect(found.contains { $0.code == "unknown_catalog_code" && $0.message.contains("HOUSING.PLAN") })
-        found = diagnostics(valid.replacingOccurrences(of: "itemType: {const: \"HOUSING.PLAN\"}", with: "itemType: {path: \"GK\", code: {\"A\": \"LAND.X\"}}"))
+        found = diagnostics(
+            valid.replacingOccurrences(of: "itemType: {const: \"HOUSING.PLAN\"}", with: "itemType: {path: \"GK\", code: {\"A\": \"LAND.X\"}}"))
         #expect(found.contains { $0.code == "unknown_catalog_code" })
     }
 
@@ -92,7 +95,8 @@ struct MappingCheckTests {
 
     @Test("YAML 1.1 booleans stay text in code tables")
     func booleanLookingKeysStayText() throws {
-        let text = valid.replacingOccurrences(of: "itemType: {const: \"HOUSING.PLAN\"}", with: "itemType: {path: \"GK\", code: {no: \"HOUSING.PLAN\", off: \"HOUSING.ALLOC_RESULT\"}}")
+        let text = valid.replacingOccurrences(
+            of: "itemType: {const: \"HOUSING.PLAN\"}", with: "itemType: {path: \"GK\", code: {no: \"HOUSING.PLAN\", off: \"HOUSING.ALLOC_RESULT\"}}")
         let (spec, found) = MappingLoader.load(text: text, file: "t.yaml", environment: environment)
         #expect(found == [])
         let loaded = try #require(spec)

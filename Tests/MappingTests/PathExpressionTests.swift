@@ -3,11 +3,14 @@ import Foundation
 import Mapping
 import Testing
 import XMLStream
+
 @Suite("Path expressions over element trees")
 struct PathExpressionTests {
     let ns = "urn:test"
 
-    func element(_ name: String, ns: String = "", attributes: [String: String] = [:], text: String? = nil, _ children: [XMLElementNode] = [], line: Int = 1) -> XMLElementNode {
+    func element(
+        _ name: String, ns: String = "", attributes: [String: String] = [:], text: String? = nil, _ children: [XMLElementNode] = [], line: Int = 1
+    ) -> XMLElementNode {
         var node = XMLElementNode(
             name: XMLQualifiedName(name, namespaceURI: ns),
             attributes: attributes.sorted { $0.key < $1.key }.map { XMLAttributeNode(name: XMLQualifiedName($0.key), value: $0.value) },

@@ -3,6 +3,7 @@ import Foundation
 import Mapping
 import Testing
 import XMLStream
+
 /// Paths of the project's own files, found from this source file: tests never read outside the repository.
 enum ProjectFiles {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -3,6 +3,7 @@ import Foundation
 import Mapping
 import Testing
 import XMLStream
+
 @Suite("translate: records, rejections, trace, malformed input")
 struct TranslationTests {
     @Test("a rejected record lists all its problems, each with field, rule, value and a Chinese message by default")
@@ -60,7 +61,8 @@ struct TranslationTests {
         let mapper = try #require(set.mapper(for: "hz-housing"))
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: ProjectFiles.sample("hz-housing", "batch-20241008-001.xml"))))
         func run(chunk: Int) throws -> [String] {
-            let context = TranslationContext(sourceSystem: "hz-housing", batchId: "", receivedAt: "2024-10-08T09:35:00+08:00", receivedOn: LocalDate(iso: "2024-10-08")!)
+            let context = TranslationContext(
+                sourceSystem: "hz-housing", batchId: "", receivedAt: "2024-10-08T09:35:00+08:00", receivedOn: LocalDate(iso: "2024-10-08")!)
             let translator = BatchTranslator(mapper: mapper, context: context)
             var outcomes: [RecordOutcome] = []
             var offset = 0
@@ -122,7 +124,10 @@ struct TranslationTests {
             process.waitUntilExit()
             return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
         }
-        let good = try run(["translate", "--source", "zj-mining", "--mappings", ProjectFiles.mappings, "--received-at", "2024-11-12T10:00:00+08:00", ProjectFiles.sample("zj-mining", "push-20241112-0001.xml")])
+        let good = try run([
+            "translate", "--source", "zj-mining", "--mappings", ProjectFiles.mappings, "--received-at", "2024-11-12T10:00:00+08:00",
+            ProjectFiles.sample("zj-mining", "push-20241112-0001.xml"),
+        ])
         #expect(good.0 == 0)
         let lines = good.1.split(separator: "\n")
         #expect(lines.count == 4)

@@ -49,7 +49,8 @@ struct CreditRecordBuilder {
         let idNumber = values.text("CF_XDR_ZJHM")
         if category == .naturalPerson {
             for (name, value) in [("CF_XDR_ZJLX", idType), ("CF_XDR_ZJHM", idNumber)] where value == nil {
-                problems.append(ProblemMessages.conditionallyRequired(field(name), because: "行政相对人为自然人", reasonEnglish: "the subject is a natural person"))
+                problems.append(
+                    ProblemMessages.conditionallyRequired(field(name), because: "行政相对人为自然人", reasonEnglish: "the subject is a natural person"))
             }
         }
         if let idType, !Self.idTypes.contains(idType), !idType.hasPrefix("其他") {
@@ -118,7 +119,9 @@ struct CreditRecordBuilder {
     }
 
     /// A mapped value outside the allowed set is a problem, never silently the default.
-    private mutating func enumeration<T: RawRepresentable & CaseIterable>(_ values: ObjectValues, _ name: String, _ prefix: String, default fallback: T) -> T
+    private mutating func enumeration<T: RawRepresentable & CaseIterable>(
+        _ values: ObjectValues, _ name: String, _ prefix: String, default fallback: T
+    ) -> T
     where T.RawValue == String {
         guard let text = values.text(name) else { return fallback }
         if let value = T(rawValue: text) { return value }

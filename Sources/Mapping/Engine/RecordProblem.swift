@@ -1,4 +1,5 @@
 import ExchangeStandard
+import Foundation
 
 /// The language a person reads: Chinese by default (department vendors, integrators, operators).
 public enum MessageLanguage: String, Sendable, Hashable, Codable, CaseIterable {
@@ -62,5 +63,3 @@ public struct RecordRejection: Hashable, Sendable {
         self.problems = problems
     }
 }
-
-import Foundation

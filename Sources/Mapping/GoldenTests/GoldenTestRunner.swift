@@ -84,7 +84,9 @@ public struct GoldenTestRunner {
         for input in cases.inputs {
             var actual: [JSONValue] = []
             do {
-                _ = try session.translate(file: folder.appendingPathComponent(input.input).path, source: cases.source, receivedAt: input.receivedAt ?? cases.receivedAt) {
+                _ = try session.translate(
+                    file: folder.appendingPathComponent(input.input).path, source: cases.source, receivedAt: input.receivedAt ?? cases.receivedAt
+                ) {
                     actual.append($0.jsonObject(language: .english))
                 }
             } catch {
@@ -170,19 +172,21 @@ public struct GoldenTestRunner {
             }
         }
         if let rules = fact.rules {
-            let found = Set(object.value(at: "errors").flatMap { errors -> [String]? in
-                guard case .array(let items) = errors else { return nil }
-                return items.compactMap { $0.value(at: "rule")?.plainText }
-            } ?? [])
+            let found = Set(
+                object.value(at: "errors").flatMap { errors -> [String]? in
+                    guard case .array(let items) = errors else { return nil }
+                    return items.compactMap { $0.value(at: "rule")?.plainText }
+                } ?? [])
             for rule in rules where !found.contains(rule) {
                 failures.append("rejection \(sourceId): rule \(rule) not among \(found.sorted())")
             }
         }
         if let fields = fact.fields {
-            let found = Set(object.value(at: "errors").flatMap { errors -> [String]? in
-                guard case .array(let items) = errors else { return nil }
-                return items.compactMap { $0.value(at: "field")?.plainText }
-            } ?? [])
+            let found = Set(
+                object.value(at: "errors").flatMap { errors -> [String]? in
+                    guard case .array(let items) = errors else { return nil }
+                    return items.compactMap { $0.value(at: "field")?.plainText }
+                } ?? [])
             for field in fields where !found.contains(field) {
                 failures.append("rejection \(sourceId): no error on field \(field) (errors on \(found.sorted()))")
             }

@@ -109,7 +109,8 @@ private struct SpecBuilder {
         if let node = value("batch"), let batchEntries = reader.entries(node, what: "batch") {
             reader.checkKeys(batchEntries, allowed: ["number", "system", "generatedAt"], what: "batch")
             for entry in batchEntries {
-                let expression = self.expression(entry.value, kind: entry.key == "generatedAt" ? nil : .text, variables: [], what: "batch.\(entry.key)")
+                let expression = self.expression(
+                    entry.value, kind: entry.key == "generatedAt" ? nil : .text, variables: [], what: "batch.\(entry.key)")
                 switch entry.key {
                 case "number": batch.number = expression
                 case "system": batch.system = expression
@@ -341,7 +342,8 @@ private struct SpecBuilder {
 
     func checkVariables(_ path: PathExpression, scope: Set<String>, at node: Node) {
         for name in path.variables.subtracting(scope).sorted() {
-            reader.report("unbound_variable", "$\(name) is not bound here (bound: \(scope.sorted().map { "$" + $0 }.joined(separator: ", ")))", at: node)
+            reader.report(
+                "unbound_variable", "$\(name) is not bound here (bound: \(scope.sorted().map { "$" + $0 }.joined(separator: ", ")))", at: node)
         }
     }
 

@@ -59,11 +59,14 @@ public struct MappingSet: Sendable {
         do {
             calendar = try WorkingDayCalendar(merging: calendars)
         } catch {
-            diagnostics.append(MappingDiagnostic(code: "invalid_data", message: error.message, location: .init(file: "calendars", line: 1, column: 1)))
+            diagnostics.append(
+                MappingDiagnostic(code: "invalid_data", message: error.message, location: .init(file: "calendars", line: 1, column: 1)))
         }
         if calendars.isEmpty {
             diagnostics.append(
-                MappingDiagnostic(code: "missing_file", message: "no working-day calendar under calendars/", location: .init(file: "calendars", line: 1, column: 1)))
+                MappingDiagnostic(
+                    code: "missing_file", message: "no working-day calendar under calendars/", location: .init(file: "calendars", line: 1, column: 1))
+            )
         }
 
         var codeTables: [String: CodeTable] = [:]
@@ -107,7 +110,8 @@ public struct MappingSet: Sendable {
         }
         if mappings.isEmpty && !diagnostics.contains(where: { $0.severity == .error }) {
             diagnostics.append(
-                MappingDiagnostic(code: "missing_file", message: "no mapping files under systems/", location: .init(file: "systems", line: 1, column: 1)))
+                MappingDiagnostic(
+                    code: "missing_file", message: "no mapping files under systems/", location: .init(file: "systems", line: 1, column: 1)))
         }
 
         guard !diagnostics.contains(where: { $0.severity == .error }), let catalog, let calendar else {

@@ -1,4 +1,5 @@
 import ExchangeStandard
+import Foundation
 
 /// How one output value is computed: a source (path, constant, concatenation, first non-empty, cases)
 /// followed by transforms applied in a fixed order (see `TransformChain`).
@@ -120,5 +121,3 @@ public struct CodeTable: Sendable, Hashable {
         self.location = location
     }
 }
-
-import Foundation

@@ -88,7 +88,8 @@ public final class TranslationSession {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path, "cannot open the file") }
         defer { try? handle.close() }
         let context = TranslationContext(
-            sourceSystem: source, batchId: "", receivedAt: receivedAt, receivedOn: Self.beijingDay(of: receivedAt) ?? LocalDate(year: 1970, month: 1, day: 1)!)
+            sourceSystem: source, batchId: "", receivedAt: receivedAt,
+            receivedOn: Self.beijingDay(of: receivedAt) ?? LocalDate(year: 1970, month: 1, day: 1)!)
         let translator = BatchTranslator(mapper: mapper, context: context, limits: limits)
         do {
             while true {
@@ -119,7 +120,9 @@ public final class TranslationSession {
                     + record.credits.map { .credit($0.record, publishOnCreditZhejiang: $0.publishOnCreditZhejiang) }
             }
             var hub = record.hub
-            switch RecordVersioning.decide(latest: latestVersion(hub.recordId, contentHash: record.contentHash), contentHash: record.contentHash, withdraw: withdraw) {
+            switch RecordVersioning.decide(
+                latest: latestVersion(hub.recordId, contentHash: record.contentHash), contentHash: record.contentHash, withdraw: withdraw)
+            {
             case .withdrawUnknown:
                 return [
                     .rejection(
@@ -138,7 +141,8 @@ public final class TranslationSession {
             for credit in record.credits {
                 var creditRecord = credit.record
                 let decision = RecordVersioning.decide(
-                    latest: latestVersion(creditRecord.creditRecordId, contentHash: credit.contentHash), contentHash: credit.contentHash, withdraw: withdraw)
+                    latest: latestVersion(creditRecord.creditRecordId, contentHash: credit.contentHash), contentHash: credit.contentHash,
+                    withdraw: withdraw)
                 guard case .newVersion(let version, let action) = decision else { continue }
                 creditRecord.version = version
                 creditRecord.action = action
