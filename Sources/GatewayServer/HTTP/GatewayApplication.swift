@@ -37,7 +37,8 @@ public struct GatewayApplication: Sendable {
     ) throws -> Application<RouterResponder<BasicRequestContext>> {
         let address = ApplicationConfiguration(
             address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "credit-gateway")
-        let server: HTTPServerBuilder = try configuration.server.tls.map { try .tls(tlsConfiguration: $0.makeConfiguration()) } ?? .http1()
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()]))
+        let server = try configuration.server.tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0.makeConfiguration()) } ?? http1
         return Application(router: buildRouter(), server: server, configuration: address, onServerRunning: onServerRunning, logger: logger)
     }
 
