@@ -94,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let scheme = configuration.server.tls == nil ? "http" : "https"
         logger.info("credit-gateway listening on \(scheme)://\(configuration.server.host):\(configuration.server.port) with \(mappings.mappings.count) mappings")
-        logger.info("metrics: \(scheme)://\(configuration.server.host):\(configuration.server.port)/metrics · reload mappings: kill -HUP \(getpid())")
+        logger.info("console: \(scheme)://\(configuration.server.host):\(configuration.server.port)/console · metrics: /metrics · reload mappings: kill -HUP \(getpid())")
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

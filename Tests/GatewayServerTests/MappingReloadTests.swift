@@ -50,7 +50,7 @@ struct MappingReloadTests {
         text.replacingOccurrences(of: "MR-20241112-0001", with: "MR-20241112-0002")
     }
 
-    @Test("a broken file is refused, the error shows in /ready, and batches map as before; a sound edit is applied")
+    @Test("a broken file is refused, the error shows in /ready and the console, and batches map as before; a sound edit is applied")
     func brokenThenFixed() async throws {
         let mappings = try EditableMappings()
         defer { mappings.remove() }
@@ -75,6 +75,10 @@ struct MappingReloadTests {
             let reload = try #require(ready["mappingsReload"] as? [String: Any])
             #expect(reload["status"] as? String == "failed")
             #expect((reload["detail"] as? [String])?.contains { $0.contains("systems/zj-mining.yaml:34") } == true)
+
+            let login = try await ConsoleLogin.signIn(client)
+            let dashboard = String(buffer: try await client.execute(uri: "/console", method: .get, headers: login.headers).body)
+            #expect(dashboard.contains("id=\"mapping-reload-error\"") && dashboard.contains("systems/zj-mining.yaml:34"))
 
             let receipt = try await GatewayTestHarness.post(client, "zj-mining", "push-20241112-0001.xml")
             #expect(receipt["mappingVersion"] as? String == beforeHash)

@@ -9,7 +9,8 @@ import Mapping
 import NIOCore
 import Store
 
-/// The gateway's HTTP face: ingest for department systems, reads for operators, metrics and health for orchestration.
+/// The gateway's HTTP face: ingest for department systems, reads and the console for operators, metrics and health
+/// for orchestration.
 public struct GatewayApplication: Sendable {
     public let configuration: GatewayConfiguration
     public let store: any GatewayStore
@@ -20,6 +21,7 @@ public struct GatewayApplication: Sendable {
     public let destinations: DestinationStatusBoard
     public let logger: Logger
     let gate: SourceGate
+    let consoleSessions: ConsoleSessions
 
     public init(
         configuration: GatewayConfiguration, store: any GatewayStore, mappings: MappingRegistry, metrics: GatewayMetrics = GatewayMetrics(),
@@ -33,6 +35,7 @@ public struct GatewayApplication: Sendable {
         self.logger = logger
         self.gate = SourceGate(
             concurrentLimit: configuration.limits.concurrentBatchesPerSource, perMinute: configuration.limits.requestsPerMinutePerSource)
+        self.consoleSessions = ConsoleSessions()
     }
 
     /// A gateway over a fixed set of mappings (reloadable only through ``mappings``).
@@ -92,6 +95,7 @@ public struct GatewayApplication: Sendable {
         router.get("/v1/batches") { request, _ in
             try await self.withOperator(request) { try await self.listBatches(request) }
         }
+        addConsoleRoutes(to: router)
         return router
     }
 
