@@ -57,6 +57,8 @@ public struct GatewayApplication: Sendable {
 
     public func buildRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        // Request counts and durations per route, into whatever `MetricsSystem` holds (`serve`: the /metrics registry).
+        router.add(middleware: MetricsMiddleware())
         let ingestor = BatchIngestor(store: store, mappings: mappings, configuration: configuration, logger: logger, metrics: metrics)
         router.post("/v1/batches") { request, _ in
             await self.postBatch(request, ingestor: ingestor)
