@@ -98,6 +98,10 @@ public protocol GatewayStore: Sendable {
     /// A batch with its receipt and the delivery state of each version it created; nil when unknown.
     func batch(id: String) async throws -> BatchDetails?
 
+    /// Batches matching `query`, the most recently committed first (commit order is the audit chain's order),
+    /// with the counts of their receipts (``ReceiptCounts/init(_:)``).
+    func batches(_ query: BatchListQuery) async throws -> [BatchSummary]
+
     /// All versions of a hub record, oldest first; empty when unknown.
     func recordHistory(recordId: String) async throws -> [HubRecordVersion]
 

@@ -5,6 +5,7 @@ import GatewayServer
 import Hummingbird
 import Logging
 import Mapping
+import Metrics
 import ReceiverStandIns
 import ServiceLifecycle
 import Store
@@ -47,8 +48,20 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let mappings = try MappingsCommand.loadOrExit(configuration.mappingsDirectory, language: .chinese)
         let store = try SQLiteGatewayStore(path: (configuration.dataDirectory as NSString).appendingPathComponent("gateway.sqlite"))
-        let gateway = GatewayApplication(configuration: configuration, store: store, mappings: mappings, logger: logger)
-        var services: [any Service] = [try gateway.makeApplication()]
+        // One registry for the process: `/metrics` shows the gateway's own metrics and anything a library records
+        // through swift-metrics.
+        let metrics = GatewayMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
+        let registry = MappingRegistry(initial: mappings, requiredSystems: configuration.requiredMappingSystems)
+        let board = DestinationStatusBoard(metrics: metrics)
+        let gateway = GatewayApplication(
+            configuration: configuration, store: store, mappings: registry, metrics: metrics, destinations: board, logger: logger)
+        var services: [any Service] = [
+            try gateway.makeApplication(),
+            MappingReloadService(
+                registry: registry, pollInterval: configuration.mappingsPollSeconds > 0 ? .seconds(configuration.mappingsPollSeconds) : nil,
+                logger: logger, onReload: { metrics.mappingReload($0) }),
+        ]
 
         if (standIns || demo) && !noDelivery {
             let ports = standInPorts.split(separator: ",").compactMap { Int($0) }
@@ -63,28 +76,31 @@ struct ServeCommand: AsyncParsableCommand {
             print("Stand-in Credit Zhejiang:   http://127.0.0.1:\(ports[1])/_standin/state")
         }
         let client = HTTPClient()
-        let eventLogger = logger
-        let queue = StoreOutboxQueue(store: store)
+        let queue = StoreOutboxQueue(store: store, metrics: metrics)
         let workerConfiguration = OutboxWorker.Configuration(leaseSeconds: configuration.deliveryLeaseSeconds)
         if noDelivery {
             configuration.destinations = .init()
         }
+        // The workers log each health change themselves; the board keeps it for the console and the metrics.
         if let hub = configuration.destinations.hub {
             let worker = OutboxWorker(
                 receiver: .tradingHub(HubDeliveryProtocol(endpoint: Self.endpoint(hub))), queue: queue, client: client, configuration: workerConfiguration, logger: logger,
-                onHealthEvent: { destination, event in eventLogger.warning("destination \(destination): \(event)") })
+                onHealthEvent: { board.record($0, $1) })
+            board.register(.tradingHub)
             services.append(OutboxWorkerService(worker: worker))
         }
         if let publisher = configuration.destinations.publisher {
             let worker = OutboxWorker(
                 receiver: .creditZhejiang(PublisherDeliveryProtocol(endpoint: Self.endpoint(publisher))), queue: queue, client: client, configuration: workerConfiguration, logger: logger,
-                onHealthEvent: { destination, event in eventLogger.warning("destination \(destination): \(event)") })
+                onHealthEvent: { board.record($0, $1) })
+            board.register(.creditZhejiang)
             services.append(OutboxWorkerService(worker: worker))
         }
         services.append(PublicityExpiryService(store: store, interval: .seconds(configuration.publicityCheckSeconds), logger: logger))
 
         let scheme = configuration.server.tls == nil ? "http" : "https"
         logger.info("credit-gateway listening on \(scheme)://\(configuration.server.host):\(configuration.server.port) with \(mappings.mappings.count) mappings")
+        logger.info("console: \(scheme)://\(configuration.server.host):\(configuration.server.port)/console · metrics: /metrics · reload mappings: kill -HUP \(getpid())")
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -50,24 +50,11 @@ struct DeliveryFlowTests {
     }
 
     func worker(_ receiver: OutboxWorker.Receiver, store: any GatewayStore, client: HTTPClient) -> OutboxWorker {
-        var logger = Logger(label: "delivery-test")
-        logger.logLevel = .error
-        let configuration = OutboxWorker.Configuration(
-            owner: "test-\(UUID().uuidString)", leaseSeconds: 30,
-            retry: RetryPolicy(baseDelay: .milliseconds(50), maximumDelay: .milliseconds(200), maximumAttempts: 8),
-            health: .init(failureThreshold: 3, initialPause: .milliseconds(50), maximumPause: .milliseconds(200)))
-        return OutboxWorker(receiver: receiver, queue: StoreOutboxQueue(store: store), client: client, configuration: configuration, logger: logger)
+        TestDelivery.worker(receiver, queue: StoreOutboxQueue(store: store), client: client)
     }
 
-    /// Runs passes until the destination's outbox is empty (or a bounded number of tries).
     func drain(_ worker: OutboxWorker, store: any GatewayStore, destination: Store.OutboxDestination) async throws {
-        for _ in 0..<200 {
-            _ = await worker.runPass()
-            let statistics = try await store.outboxStatistics(now: Date()).first { $0.destination == destination }
-            if (statistics?.pending ?? 0) + (statistics?.inflight ?? 0) == 0 { return }
-            try await Task.sleep(for: .milliseconds(30))
-        }
-        Issue.record("the \(destination) outbox did not drain")
+        try await TestDelivery.drain(worker, store: store, destination: destination)
     }
 
     @Test("through 503, a dropped connection and a 500, every accepted version reaches each receiver exactly once in effect, masked")

@@ -25,7 +25,7 @@ struct ExpectContinueTests {
         let harness = try GatewayTestHarness { $0.server.port = 0 }
         defer { harness.remove() }
         let body = Data(try GatewayTestHarness.sample("zj-mining", "push-20241112-0001.xml").readableBytesView)
-        try await HTTPSTests().withRunningGateway(harness) { port in
+        try await harness.serve { port in
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(fd) }
             var address = sockaddr_in()

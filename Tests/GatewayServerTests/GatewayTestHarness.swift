@@ -30,6 +30,8 @@ struct GatewayTestHarness {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = GatewayConfiguration()
+        // A free port when served (``serve(_:)``); `live` picks its own.
+        configuration.server.port = 0
         configuration.dataDirectory = directory.path
         configuration.mappingsDirectory = Self.root.appendingPathComponent("Mappings").path
         configuration.sources = Self.tokens.map { id, token in

@@ -52,6 +52,39 @@ struct ReadTests {
         #expect(try await store.recordHistory(recordId: "R-unknown").isEmpty)
     }
 
+    @Test func batchesListNewestFirstWithReceiptCounts() async throws {
+        let rejection = RejectionDraft(
+            sourceRecordId: "CG-0899",
+            errors: [
+                RejectionError(field: "responsible.uscc", rule: "uscc_check_digit", value: "X", message: "校验位错误"),
+                RejectionError(field: "title", rule: "required", value: nil, message: "缺少标题"),
+                RejectionError(field: "formedOn", rule: "required", value: nil, message: "缺少日期"),
+            ])
+        let first = try await temporary.commit(
+            TestBatch(number: "001", records: [Fixture.draft("CG-0810"), Fixture.draft("CG-0811", late: true)], rejections: [rejection]))
+        let second = try await temporary.commit(
+            TestBatch(
+                system: "hzggzy", number: "002", records: [Fixture.draft(system: "hzggzy", "GG-0810")],
+                receivedOn: Fixture.date("2024-10-09")))
+        // A resend of an unchanged record: accepted, but no new version and so not counted as changed or late.
+        let third = try await temporary.commit(TestBatch(number: "003", records: [Fixture.draft("CG-0811", late: true)]))
+
+        let all = try await store.batches(BatchListQuery())
+        #expect(all.map(\.batchId) == [third.batchId, second.batchId, first.batchId])
+        let summary = try #require(all.last)
+        #expect(summary.sourceSystem == "zjzfcg" && summary.batchNumber == "001" && summary.receivedOn == Fixture.receivedOn)
+        #expect(summary.counts == ReceiptCounts(accepted: 2, changed: 2, rejected: 1, late: 1, rejectionsByRule: ["uscc_check_digit": 1, "required": 1]))
+        #expect(summary.mappingVersion == "m-2024-10-01" && summary.receivedAt == Fixture.receivedAt)
+        #expect(all[0].counts == ReceiptCounts(accepted: 1))
+        #expect(all.map(\.counts).reduce(ReceiptCounts(), +).accepted == 4)
+
+        #expect(try await store.batches(BatchListQuery(sourceSystem: "hzggzy")).map(\.batchId) == [second.batchId])
+        let tenth = try await store.batches(BatchListQuery(receivedOn: Fixture.receivedOn...Fixture.receivedOn, limit: nil))
+        #expect(tenth.map(\.batchId) == [third.batchId, first.batchId])
+        #expect(try await store.batches(BatchListQuery(limit: 1, offset: 1)).map(\.batchId) == [second.batchId])
+        #expect(try await store.batches(BatchListQuery(limit: 5, offset: 3)).isEmpty)
+    }
+
     @Test func firstVersionsFeedTheTimelinessReport() async throws {
         let onTime = Fixture.draft("CG-0802", formedOn: Fixture.date("2024-09-02"), dueOn: Fixture.date("2024-09-06"))
         let late = Fixture.draft("CG-0803", formedOn: Fixture.date("2024-09-20"), dueOn: Fixture.date("2024-09-27"), late: true)

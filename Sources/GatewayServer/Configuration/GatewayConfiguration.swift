@@ -86,6 +86,8 @@ public struct GatewayConfiguration: Sendable, Codable {
     /// Where the SQLite file and the upload spool live.
     public var dataDirectory = "data"
     public var mappingsDirectory = "Mappings"
+    /// How often the mapping files are checked for changes, in seconds; 0 reloads only on `SIGHUP`.
+    public var mappingsPollSeconds = 5
     public var limits = Limits()
     public var sources: [Source] = []
     public var operators: [Principal] = []
@@ -99,6 +101,7 @@ public struct GatewayConfiguration: Sendable, Codable {
         server = try container.decodeIfPresent(Server.self, forKey: .server) ?? defaults.server
         dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? defaults.dataDirectory
         mappingsDirectory = try container.decodeIfPresent(String.self, forKey: .mappingsDirectory) ?? defaults.mappingsDirectory
+        mappingsPollSeconds = try container.decodeIfPresent(Int.self, forKey: .mappingsPollSeconds) ?? defaults.mappingsPollSeconds
         limits = try container.decodeIfPresent(Limits.self, forKey: .limits) ?? defaults.limits
         sources = try container.decodeIfPresent([Source].self, forKey: .sources) ?? []
         operators = try container.decodeIfPresent([Principal].self, forKey: .operators) ?? []
@@ -159,5 +162,12 @@ extension GatewayConfiguration.Limits {
         maxRecordsPerBatch = try container.decodeIfPresent(Int.self, forKey: .maxRecordsPerBatch) ?? maxRecordsPerBatch
         concurrentBatchesPerSource = try container.decodeIfPresent(Int.self, forKey: .concurrentBatchesPerSource) ?? concurrentBatchesPerSource
         requestsPerMinutePerSource = try container.decodeIfPresent(Int.self, forKey: .requestsPerMinutePerSource) ?? requestsPerMinutePerSource
+    }
+}
+
+extension GatewayConfiguration {
+    /// The mapping systems the configured sources map with: a reload that drops one of them is refused.
+    public var requiredMappingSystems: Set<String> {
+        Set(sources.map { $0.mapping ?? $0.id })
     }
 }

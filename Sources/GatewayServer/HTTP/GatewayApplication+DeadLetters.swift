@@ -51,7 +51,7 @@ extension GatewayApplication {
         if object["remap"] as? Bool == true {
             do {
                 let query = object.compactMapValues { $0 as? String }
-                let outcome = try await DeadLetterRemapper(store: store, mappings: mappings).remap(try Self.deadLetterFilter(query))
+                let outcome = try await DeadLetterRemapper(store: store, mappings: mappings.current).remap(try Self.deadLetterFilter(query))
                 logger.notice("dead letters re-mapped", metadata: ["requeued": "\(outcome.requeued.count)", "failed": "\(outcome.failed.count)"])
                 return Self.json(
                     200,

@@ -36,7 +36,7 @@ extension GatewayApplication {
         }
         let (from, to, groupBy) = parameters
         let rows = try await store.firstVersions(TimelinessQuery(formedOn: from...to))
-        let report = TimelinessReport(rows: rows, from: from, to: to, groupBy: groupBy, calendar: mappings.standard.calendar)
+        let report = TimelinessReport(rows: rows, from: from, to: to, groupBy: groupBy, calendar: mappings.current.standard.calendar)
         if query["format"].map(String.init) == "csv" {
             return Response(
                 status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"timeliness-\(from)-\(to).csv\""],

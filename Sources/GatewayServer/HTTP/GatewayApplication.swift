@@ -9,26 +9,45 @@ import Mapping
 import NIOCore
 import Store
 
-/// The gateway's HTTP face: ingest for department systems, reads for operators, health for orchestration.
+/// The gateway's HTTP face: ingest for department systems, reads and the console for operators, metrics and health
+/// for orchestration.
 public struct GatewayApplication: Sendable {
     public let configuration: GatewayConfiguration
     public let store: any GatewayStore
-    public let mappings: MappingSet
+    /// The mappings in use, reloadable while the gateway runs (``MappingReloadService``).
+    public let mappings: MappingRegistry
+    public let metrics: GatewayMetrics
+    /// What the outbox workers of this process report about the receivers.
+    public let destinations: DestinationStatusBoard
     public let logger: Logger
     let gate: SourceGate
     /// When a batch is received; a parameter so tests can replay history on fixed days.
     let now: @Sendable () -> Date
+    let consoleSessions: ConsoleSessions
 
     public init(
-        configuration: GatewayConfiguration, store: any GatewayStore, mappings: MappingSet, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+        configuration: GatewayConfiguration, store: any GatewayStore, mappings: MappingRegistry, metrics: GatewayMetrics = GatewayMetrics(),
+        destinations: DestinationStatusBoard? = nil, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
         self.store = store
         self.mappings = mappings
+        self.metrics = metrics
+        self.destinations = destinations ?? DestinationStatusBoard(metrics: metrics)
         self.logger = logger
         self.now = now
         self.gate = SourceGate(
             concurrentLimit: configuration.limits.concurrentBatchesPerSource, perMinute: configuration.limits.requestsPerMinutePerSource)
+        self.consoleSessions = ConsoleSessions()
+    }
+
+    /// A gateway over a fixed set of mappings (reloadable only through ``mappings``).
+    public init(
+        configuration: GatewayConfiguration, store: any GatewayStore, mappings: MappingSet, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.init(
+            configuration: configuration, store: store,
+            mappings: MappingRegistry(initial: mappings, requiredSystems: configuration.requiredMappingSystems), logger: logger, now: now)
     }
 
     /// The Hummingbird application: HTTPS when `server.tls` is configured (with client certificates when it names a CA).
@@ -44,7 +63,9 @@ public struct GatewayApplication: Sendable {
 
     public func buildRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        let ingestor = BatchIngestor(store: store, mappings: mappings, configuration: configuration, logger: logger)
+        // Request counts and durations per route, into whatever `MetricsSystem` holds (`serve`: the /metrics registry).
+        router.add(middleware: MetricsMiddleware())
+        let ingestor = BatchIngestor(store: store, mappings: mappings, configuration: configuration, logger: logger, metrics: metrics)
         router.post("/v1/batches") { request, _ in
             await self.postBatch(request, ingestor: ingestor)
         }
@@ -80,16 +101,12 @@ public struct GatewayApplication: Sendable {
             try await self.creditFeed(request)
         }
         router.get("/health") { _, _ in Self.json(200, ["status": .string("up")]) }
-        router.get("/ready") { _, _ in
-            do {
-                _ = try await self.store.outboxStatistics(now: Date())
-                return Self.json(
-                    200,
-                    ["status": .string("ready"), "mappingsVersion": .string(self.mappings.version), "mappings": .number(String(self.mappings.mappings.count))])
-            } catch {
-                return Self.json(503, ["status": .string("unavailable"), "detail": .string("store: \(error)")])
-            }
+        router.get("/ready") { _, _ in await self.readiness() }
+        router.get("/metrics") { _, _ in try await self.metricsExposition() }
+        router.get("/v1/batches") { request, _ in
+            try await self.withOperator(request) { try await self.listBatches(request) }
         }
+        addConsoleRoutes(to: router)
         return router
     }
 

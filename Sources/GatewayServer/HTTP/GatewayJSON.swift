@@ -27,6 +27,18 @@ enum GatewayJSON {
         ]
     }
 
+    static func batchSummary(_ summary: BatchSummary) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "batchId": .string(summary.batchId), "sourceSystem": .string(summary.sourceSystem), "receivedAt": .string(summary.receivedAt),
+            "bodyByteCount": .number(String(summary.bodyByteCount)), "mappingVersion": .string(summary.mappingVersion),
+            "accepted": .number(String(summary.counts.accepted)), "changed": .number(String(summary.counts.changed)),
+            "rejected": .number(String(summary.counts.rejected)), "late": .number(String(summary.counts.late)),
+            "rejectionsByRule": .object(summary.counts.rejectionsByRule.mapValues { .number(String($0)) }),
+        ]
+        object["batchNumber"] = summary.batchNumber.map { .string($0) } ?? .null
+        return .object(object)
+    }
+
     static func hubHistory(_ id: String, _ versions: [HubRecordVersion]) -> [String: JSONValue] {
         [
             "recordId": .string(id),

@@ -19,17 +19,25 @@ public struct IngestResponse: Sendable {
 /// SHA-256, a spool file (the raw batch kept for replay) and the mapping at once, one record tree at a
 /// time; the store then commits raw batch, receipt, versions, rejections, outbox and audit link in one
 /// transaction. Malformed or refused XML stores nothing.
+///
+/// The mapping set is read from the registry once, when the batch starts: a reload while the body streams does not
+/// change how the rest of this batch is mapped, and the receipt and every record name the file hash of the mapping
+/// that actually produced them.
 public struct BatchIngestor: Sendable {
     public let store: any GatewayStore
-    public let mappings: MappingSet
+    public let mappings: MappingRegistry
     public let configuration: GatewayConfiguration
     public let logger: Logger
+    let metrics: GatewayMetrics?
 
-    public init(store: any GatewayStore, mappings: MappingSet, configuration: GatewayConfiguration, logger: Logger) {
+    public init(
+        store: any GatewayStore, mappings: MappingRegistry, configuration: GatewayConfiguration, logger: Logger, metrics: GatewayMetrics? = nil
+    ) {
         self.store = store
         self.mappings = mappings
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     private struct Refusal: Error {
@@ -58,9 +66,20 @@ public struct BatchIngestor: Sendable {
     public func ingest<Body: AsyncSequence & Sendable>(
         source: GatewayConfiguration.Source, body: Body, gzip: Bool, language: MessageLanguage, receivedAt: Date = Date()
     ) async -> IngestResponse where Body.Element == ByteBuffer {
+        let started = ContinuousClock.now
+        let (response, outcome) = await ingestBatch(source: source, body: body, gzip: gzip, language: language, receivedAt: receivedAt)
+        metrics?.batch(source: source.id, outcome: outcome, duration: started.duration(to: .now))
+        return response
+    }
+
+    private func ingestBatch<Body: AsyncSequence & Sendable>(
+        source: GatewayConfiguration.Source, body: Body, gzip: Bool, language: MessageLanguage, receivedAt: Date
+    ) async -> (IngestResponse, GatewayMetrics.BatchOutcome) where Body.Element == ByteBuffer {
         let system = source.mapping ?? source.id
-        guard let mapper = mappings.mapper(for: system) else {
-            return Self.error(500, "mapping_missing", "no mapping loaded for \(system)", language: language)
+        // Read once: the whole batch maps with this set, whatever reloads happen meanwhile.
+        let mappingSet = mappings.current
+        guard let mapper = mappingSet.mapper(for: system) else {
+            return (Self.error(500, "mapping_missing", "no mapping loaded for \(system)", language: language), .failed)
         }
         let spoolDirectory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("spool")
         try? FileManager.default.createDirectory(at: spoolDirectory, withIntermediateDirectories: true)
@@ -124,12 +143,19 @@ public struct BatchIngestor: Sendable {
                 throw Refusal(error)
             }
         } catch let refusal as Refusal {
-            logger.notice("batch refused", metadata: ["source": "\(source.id)", "code": "\(refusal.code)", "status": "\(refusal.status)"])
-            return Self.error(
-                refusal.status, refusal.code, refusal.message, position: refusal.position, language: language,
-                chineseLabel: refusal.chinese ?? ErrorMessages.chinese[refusal.code])
+            logger.notice(
+                "batch refused",
+                metadata: [
+                    "source": "\(source.id)", "code": "\(refusal.code)", "status": "\(refusal.status)",
+                    "line": "\(refusal.position?.line ?? 0)", "column": "\(refusal.position?.column ?? 0)",
+                ])
+            return (
+                Self.error(
+                    refusal.status, refusal.code, refusal.message, position: refusal.position, language: language,
+                    chineseLabel: refusal.chinese ?? ErrorMessages.chinese[refusal.code]), refusal.status >= 500 ? .failed : .refused
+            )
         } catch {
-            return Self.error(400, "body", "the request body could not be read: \(error)", language: language)
+            return (Self.error(400, "body", "the request body could not be read: \(error)", language: language), .refused)
         }
 
         let authorization = SourceAuthorization(source: source)
@@ -167,26 +193,64 @@ public struct BatchIngestor: Sendable {
         do {
             switch try await store.commitBatch(submission) {
             case .committed(let stored):
-                logger.info(
-                    "batch accepted",
-                    metadata: [
-                        "source": "\(source.id)", "batch": "\(stored.receipt.batchId)", "accepted": "\(stored.receipt.accepted.count)",
-                        "rejected": "\(stored.receipt.rejected.count)",
-                    ])
-                return IngestResponse(status: 201, body: stored.json)
+                log(stored.receipt)
+                metrics?.records(source: source.id, receipt: stored.receipt)
+                return (IngestResponse(status: 201, body: stored.json), .accepted)
             case .duplicate(let stored):
-                return IngestResponse(status: 200, body: stored.json)
+                logger.info("batch resent; first receipt returned", metadata: ["source": "\(source.id)", "batch.id": "\(stored.receipt.batchId)"])
+                return (IngestResponse(status: 200, body: stored.json), .duplicate)
             case .conflict(let conflict):
-                return Self.error(
-                    409, "batch_conflict",
-                    language == .english
-                        ? "batch \(submission.batchNumber ?? "") was already received with different content (batch \(conflict.batchId)); send it under a new batch number"
-                        : "批次 \(submission.batchNumber ?? "") 已以不同内容接收（批次 \(conflict.batchId)），请使用新的批次号重新报送",
-                    language: language, raw: true)
+                logger.notice(
+                    "batch number reused for other content",
+                    metadata: ["source": "\(source.id)", "batch.id": "\(conflict.batchId)", "batch.number": "\(submission.batchNumber ?? "")"])
+                return (
+                    Self.error(
+                        409, "batch_conflict",
+                        language == .english
+                            ? "batch \(submission.batchNumber ?? "") was already received with different content (batch \(conflict.batchId)); send it under a new batch number"
+                            : "批次 \(submission.batchNumber ?? "") 已以不同内容接收（批次 \(conflict.batchId)），请使用新的批次号重新报送",
+                        language: language, raw: true), .conflict
+                )
             }
         } catch {
             logger.error("store commit failed", metadata: ["source": "\(source.id)", "error": "\(error)"])
-            return Self.error(503, "store_unavailable", "the batch could not be stored; nothing was kept, send it again: \(error)", language: language, retryAfter: 5)
+            return (
+                Self.error(
+                    503, "store_unavailable", "the batch could not be stored; nothing was kept, send it again: \(error)", language: language,
+                    retryAfter: 5),
+                .failed
+            )
+        }
+    }
+
+    /// One line per batch, one per rejected record and (at debug) one per accepted record, each carrying `batch.id`
+    /// and the record's ids, so that a department's question about a record can be answered from the log alone.
+    private func log(_ receipt: BatchReceipt) {
+        var logger = logger
+        logger[metadataKey: "batch.id"] = "\(receipt.batchId)"
+        logger[metadataKey: "source"] = "\(receipt.sourceSystem)"
+        logger.info(
+            "batch accepted",
+            metadata: [
+                "batch.number": "\(receipt.batchNumber ?? "")", "accepted": "\(receipt.accepted.count)", "rejected": "\(receipt.rejected.count)",
+                "mappings.version": "\(receipt.mappingVersion)",
+            ])
+        for rejected in receipt.rejected {
+            logger.info(
+                "record rejected",
+                metadata: [
+                    "source.record.id": "\(rejected.sourceRecordId)", "rules": "\(Set(rejected.errors.map(\.rule)).sorted().joined(separator: ","))",
+                ])
+        }
+        guard logger.logLevel <= .debug else { return }
+        for accepted in receipt.accepted {
+            logger.debug(
+                "record accepted",
+                metadata: [
+                    "source.record.id": "\(accepted.sourceRecordId)", "record.id": "\(accepted.recordId)", "record.version": "\(accepted.version)",
+                    "record.action": "\(accepted.action.rawValue)", "record.late": "\(accepted.late)",
+                    "credit.record.ids": "\(accepted.creditRecordIds.joined(separator: ","))",
+                ])
         }
     }
 

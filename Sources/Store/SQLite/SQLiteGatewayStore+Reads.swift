@@ -124,3 +124,36 @@ extension SQLiteGatewayStore {
             receivedAt: row["received_at"], mappingVersion: row["mapping_version"], trace: row["trace"], remappedAt: row["remapped_at"])
     }
 }
+
+extension SQLiteGatewayStore {
+    public func batches(_ query: BatchListQuery) async throws -> [BatchSummary] {
+        var clauses = ["1 = 1"]
+        var arguments = StatementArguments()
+        if let sourceSystem = query.sourceSystem {
+            clauses.append("b.source_system = ?")
+            arguments += [sourceSystem]
+        }
+        if let range = query.receivedOn {
+            clauses.append("b.received_on BETWEEN ? AND ?")
+            arguments += [range.lowerBound.description, range.upperBound.description]
+        }
+        // SQLite needs a LIMIT before an OFFSET; -1 is "no limit".
+        let page = " LIMIT \(query.limit.map { max(0, $0) } ?? -1) OFFSET \(max(0, query.offset))"
+        let sql = """
+            SELECT b.id, b.source_system, b.batch_number, b.received_at, b.received_on, b.body_size, b.mapping_version, b.receipt_json
+            FROM batch b LEFT JOIN audit_link a ON a.batch_id = b.id
+            WHERE \(clauses.joined(separator: " AND ")) ORDER BY a.seq IS NULL, a.seq DESC, b.id\(page)
+            """
+        let queryArguments = arguments
+        return try await read { db in
+            try Row.fetchAll(db, sql: sql, arguments: queryArguments).map { row in
+                let id: String = row["id"]
+                return BatchSummary(
+                    batchId: id, sourceSystem: row["source_system"], batchNumber: row["batch_number"], receivedAt: row["received_at"],
+                    receivedOn: try SQLiteRows.date(row["received_on"], what: "receivedOn of batch \(id)"), bodyByteCount: row["body_size"],
+                    mappingVersion: row["mapping_version"],
+                    counts: ReceiptCounts(try SQLiteRows.storedReceipt(json: row["receipt_json"], batchId: id).receipt))
+            }
+        }
+    }
+}
