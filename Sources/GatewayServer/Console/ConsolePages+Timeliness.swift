@@ -15,7 +15,8 @@ extension GatewayApplication {
         let to = month("to") ?? today
         let from = min(month("from") ?? to.adding(months: -11), to)
         let source = visit.parameter("source")
-        let rows = try await ConsoleTimeliness.rows(store: store, from: from, to: to, sourceSystem: source)
+        let rows = try await ConsoleTimeliness.rows(
+            store: store, from: from, to: to, sourceSystem: source, calendar: mappings.current.standard.calendar)
         let months = ConsoleTimeliness.months(from: from, to: to)
 
         // A department is its name and 统一社会信用代码: two bodies with one name stay apart.

@@ -2,11 +2,8 @@ import ExchangeStandard
 import Store
 
 /// The timeliness figures the console shows: first disclosures per department, domain, item type and month of
-/// formation, with how many reached the gateway after their deadline.
-///
-/// A minimal aggregation of ``GatewayStore/firstVersions(_:)``, kept in this one file: the report aggregation
-/// (`Reporting/TimelinessReport.swift`) is being built separately, and when it lands ``rows(store:from:to:sourceSystem:)``
-/// becomes a call to it and nothing else in the console changes.
+/// formation, with how many reached the gateway after their deadline — the same ``TimelinessReport`` the API
+/// and the `report` command give, shaped for the console's tables and charts.
 enum ConsoleTimeliness {
     struct Row: Hashable, Sendable {
         /// The responsible body (责任主体): the department the assessment counts against.
@@ -24,32 +21,22 @@ enum ConsoleTimeliness {
 
     /// Rows for first versions formed from the first day of `from`'s month to the last day of `to`'s month,
     /// ordered by department, domain, item type and month.
-    static func rows(store: any GatewayStore, from: LocalDate, to: LocalDate, sourceSystem: String?) async throws -> [Row] {
+    static func rows(
+        store: any GatewayStore, from: LocalDate, to: LocalDate, sourceSystem: String?, calendar: WorkingDayCalendar
+    ) async throws -> [Row] {
         let first = LocalDate(year: from.year, month: from.month, day: 1)!
-        let last = LocalDate(year: to.year, month: to.month, day: LocalDate.daysInMonth(year: to.year, month: to.month))!
-        let versions = try await store.firstVersions(TimelinessQuery(formedOn: first...max(first, last), sourceSystem: sourceSystem))
-        var rows: [Row] = []
-        var index: [Row: Int] = [:]
-        for version in versions {
-            let key = Row(
-                department: version.responsibleName, departmentUSCC: version.responsibleUSCC, domain: version.domain, itemType: version.itemType,
-                month: month(version.formedOn), total: 0, late: 0)
-            if let at = index[key] {
-                rows[at].total += 1
-                rows[at].late += version.late ? 1 : 0
-            } else {
-                index[key] = rows.count
-                var row = key
-                row.total = 1
-                row.late = version.late ? 1 : 0
-                rows.append(row)
-            }
-        }
-        return rows.sorted { ($0.department, $0.domain, $0.itemType, $0.month) < ($1.department, $1.domain, $1.itemType, $1.month) }
+        let last = max(first, LocalDate(year: to.year, month: to.month, day: LocalDate.daysInMonth(year: to.year, month: to.month))!)
+        let versions = try await store.firstVersions(TimelinessQuery(formedOn: first...last, sourceSystem: sourceSystem))
+        let report = TimelinessReport(rows: versions, from: first, to: last, groupBy: [.department, .domain, .itemType, .month], calendar: calendar)
+        return report.groups.map { group in
+            Row(
+                department: group.department ?? "", departmentUSCC: group.departmentUSCC, domain: group.domain ?? "",
+                itemType: group.itemType ?? "", month: group.month ?? "", total: group.records, late: group.late)
+        }.sorted { ($0.department, $0.domain, $0.itemType, $0.month) < ($1.department, $1.domain, $1.itemType, $1.month) }
     }
 
     static func month(_ date: LocalDate) -> String {
-        String(date.description.prefix(7))
+        TimelinessReport.month(date)
     }
 
     /// Every `YYYY-MM` from `from`'s month to `to`'s, for chart axes that show empty months too.
