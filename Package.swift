@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        // The PostgreSQL store: several gateway nodes on one database.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: - C libraries
@@ -46,6 +48,8 @@ let package = Package(
             name: "Store",
             dependencies: [
                 "ExchangeStandard", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -90,15 +94,19 @@ let package = Package(
         // MARK: - Executable
         .executableTarget(
             name: "credit-gateway",
-            dependencies: ["Mapping", "XMLStream", "Store", "GatewayServer", "Delivery", "ReceiverStandIns", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            dependencies: [
+                "Mapping", "XMLStream", "Store", "GatewayServer", "Delivery", "ReceiverStandIns",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Tests
-        .testTarget(name: "ExchangeStandardTests", dependencies: ["ExchangeStandard", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExchangeStandardTests", dependencies: ["ExchangeStandard", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "ExchangeStandard", "XMLStream"], swiftSettings: swiftSettings),
         .testTarget(
@@ -117,12 +125,12 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Store", "ExchangeStandard", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Store", "ExchangeStandard", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
-        /// Test helpers shared by test targets (a throwaway PKI made with the openssl CLI).
+        /// Test helpers shared by test targets (a throwaway PKI made with the openssl CLI, a throwaway PostgreSQL server).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "DeliveryTests",
