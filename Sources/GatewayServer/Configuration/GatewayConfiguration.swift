@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Yams
 
 /// The gateway's configuration: a YAML file decoded into defaulted `Sendable` structs, then environment
@@ -83,8 +84,11 @@ public struct GatewayConfiguration: Sendable, Codable {
     public var publicityCheckSeconds = 3600
     /// How long a delivery claim holds before another worker (or this node after a crash) takes it over.
     public var deliveryLeaseSeconds = 60
-    /// Where the SQLite file and the upload spool live.
+    /// Where the upload spool (and, by default, the SQLite file) lives.
     public var dataDirectory = "data"
+    /// The store: `sqlite:<path>` or `postgres://user[:password]@host[:port]/database[?sslmode=…]`; nil for the
+    /// embedded default, `gateway.sqlite` in ``dataDirectory``. Several nodes share one PostgreSQL database.
+    public var store: String?
     public var mappingsDirectory = "Mappings"
     public var limits = Limits()
     public var sources: [Source] = []
@@ -98,6 +102,7 @@ public struct GatewayConfiguration: Sendable, Codable {
         let defaults = GatewayConfiguration()
         server = try container.decodeIfPresent(Server.self, forKey: .server) ?? defaults.server
         dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? defaults.dataDirectory
+        store = try container.decodeIfPresent(String.self, forKey: .store)
         mappingsDirectory = try container.decodeIfPresent(String.self, forKey: .mappingsDirectory) ?? defaults.mappingsDirectory
         limits = try container.decodeIfPresent(Limits.self, forKey: .limits) ?? defaults.limits
         sources = try container.decodeIfPresent([Source].self, forKey: .sources) ?? []
@@ -118,6 +123,7 @@ public struct GatewayConfiguration: Sendable, Codable {
         if let host = environment["GATEWAY_HOST"] { configuration.server.host = host }
         if let port = environment["GATEWAY_PORT"].flatMap(Int.init) { configuration.server.port = port }
         if let directory = environment["GATEWAY_DATA_DIR"] { configuration.dataDirectory = directory }
+        if let store = environment["GATEWAY_STORE"] { configuration.store = store }
         if let directory = environment["GATEWAY_MAPPINGS_DIR"] { configuration.mappingsDirectory = directory }
         if let bytes = environment["GATEWAY_MAX_BATCH_BYTES"].flatMap(Int.init) { configuration.limits.maxBatchBytes = bytes }
         if let url = environment["GATEWAY_HUB_URL"] { configuration.destinations.hub = .init(baseURL: url, bearerToken: environment["GATEWAY_HUB_TOKEN"]) }
@@ -125,6 +131,16 @@ public struct GatewayConfiguration: Sendable, Codable {
             configuration.destinations.publisher = .init(baseURL: url, bearerToken: environment["GATEWAY_PUBLISHER_TOKEN"])
         }
         return configuration
+    }
+}
+
+extension GatewayConfiguration {
+    /// The configured store, or the SQLite file in the data directory.
+    public func storeLocation() throws -> StoreLocation {
+        guard let store, !store.isEmpty else {
+            return .sqlite(path: (dataDirectory as NSString).appendingPathComponent("gateway.sqlite"))
+        }
+        return try StoreLocation(parsing: store)
     }
 }
 
