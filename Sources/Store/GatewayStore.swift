@@ -4,8 +4,9 @@ import Foundation
 /// Everything the gateway keeps: batches and their raw bodies, versioned hub and credit records, the delivery
 /// outbox, the credit feed and the audit chain.
 ///
-/// One protocol, so that callers do not change between the embedded SQLite store (``SQLiteGatewayStore``) and a
-/// PostgreSQL store that several gateway nodes share. The contract every implementation keeps:
+/// One protocol, so that callers do not change between the embedded SQLite store (``SQLiteGatewayStore``) and the
+/// PostgreSQL store that several gateway nodes share (``PostgresGatewayStore``); ``StoreLocation`` opens either
+/// from configuration. The contract every implementation keeps:
 /// - ``commitBatch(_:)`` is one transaction, durable when it returns, and decides versions and resends inside it
 ///   so that two nodes committing concurrently cannot both version a record or store a batch twice;
 /// - outbox claims are leases, and every `mark…` only applies while the caller still holds its lease;
@@ -110,9 +111,17 @@ public protocol GatewayStore: Sendable {
 
     /// The first versions (version 1) of hub records in the query's ranges, ordered by formedOn then recordId.
     func firstVersions(_ query: TimelinessQuery) async throws -> [TimelinessRow]
+
+    // MARK: - Lifecycle
+
+    /// Releases what the store keeps open in the background (PostgreSQL: its connection pool and notification
+    /// listener); the store must not be used afterwards. A SQLite store closes its file when it is released.
+    func close() async
 }
 
 extension GatewayStore {
+    public func close() async {}
+
     /// Walks the audit chain without re-reading the bodies.
     public func verifyAuditChain() async throws -> AuditVerification {
         try await verifyAuditChain(rehashBodies: false)

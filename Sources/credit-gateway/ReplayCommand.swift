@@ -10,8 +10,7 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay", abstract: "Replay dead letters (after the receiver or the mapping was fixed).",
         discussion: "Without --yes, lists what would be replayed.")
 
-    @Option(name: .customLong("data-dir"), help: "Data directory holding gateway.sqlite.")
-    var dataDirectory = "data"
+    @OptionGroup var storeOptions: StoreOptions
 
     @Option(help: "Outbox entry ids to replay.")
     var id: [Int64] = []
@@ -41,7 +40,10 @@ struct ReplayCommand: AsyncParsableCommand {
     var yes = false
 
     func run() async throws {
-        let store = try SQLiteGatewayStore(path: (dataDirectory as NSString).appendingPathComponent("gateway.sqlite"))
+        try await storeOptions.withStore { store in try await replay(store) }
+    }
+
+    private func replay(_ store: any GatewayStore) async throws {
         var query: [String: String] = [:]
         query["destination"] = destination
         query["source"] = source

@@ -11,7 +11,8 @@ import ServiceLifecycle
 import Store
 import UnixSignals
 
-/// `credit-gateway serve`: the gateway on its embedded default store (a SQLite file in the data directory).
+/// `credit-gateway serve`: the gateway on its configured store: by default a SQLite file in the data directory, or
+/// a PostgreSQL database that several `serve` processes share (`store: postgres://…`).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the gateway: batch intake, operator API, health.")
@@ -28,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; overrides the configuration.")
     var port: Int?
 
+    @Option(name: .customLong("store"), help: "Store: sqlite:<path> or postgres://user@host:port/database; overrides the configuration.")
+    var storeURL: String?
+
     @Flag(name: .customLong("stand-ins"), help: "Also run the stand-in trading hub and Credit Zhejiang publisher and deliver to them (on with --demo).")
     var standIns = false
 
@@ -41,13 +45,15 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = try GatewayConfiguration.load(file: config)
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
         if let port { configuration.server.port = port }
+        if let storeURL { configuration.store = storeURL }
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         if demo { configuration = try DemoConfiguration.prepare(configuration) }
 
         var logger = Logger(label: "credit-gateway")
         logger.logLevel = .info
         let mappings = try MappingsCommand.loadOrExit(configuration.mappingsDirectory, language: .chinese)
-        let store = try SQLiteGatewayStore(path: (configuration.dataDirectory as NSString).appendingPathComponent("gateway.sqlite"))
+        let location = try configuration.storeLocation()
+        let store = try await location.open(logger: logger)
         // One registry for the process: `/metrics` shows the gateway's own metrics and anything a library records
         // through swift-metrics.
         let metrics = GatewayMetrics()
@@ -99,10 +105,17 @@ struct ServeCommand: AsyncParsableCommand {
         services.append(PublicityExpiryService(store: store, interval: .seconds(configuration.publicityCheckSeconds), logger: logger))
 
         let scheme = configuration.server.tls == nil ? "http" : "https"
-        logger.info("credit-gateway listening on \(scheme)://\(configuration.server.host):\(configuration.server.port) with \(mappings.mappings.count) mappings")
+        logger.info(
+            "credit-gateway listening on \(scheme)://\(configuration.server.host):\(configuration.server.port) with \(mappings.mappings.count) mappings, store \(location)")
         logger.info("console: \(scheme)://\(configuration.server.host):\(configuration.server.port)/console · metrics: /metrics · reload mappings: kill -HUP \(getpid())")
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 
     static func endpoint(_ destination: GatewayConfiguration.Destination) -> ReceiverEndpoint {
@@ -172,15 +185,13 @@ struct AuditCommand: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Verify the audit chain of every accepted batch.")
 
-        @Option(name: .customLong("data-dir"), help: "Data directory holding gateway.sqlite.")
-        var dataDirectory = "data"
+        @OptionGroup var storeOptions: StoreOptions
 
         @Flag(help: "Also re-hash every stored raw batch body.")
         var bodies = false
 
         func run() async throws {
-            let store = try SQLiteGatewayStore(path: (dataDirectory as NSString).appendingPathComponent("gateway.sqlite"))
-            let result = try await store.verifyAuditChain(rehashBodies: bodies)
+            let result = try await storeOptions.withStore { store in try await store.verifyAuditChain(rehashBodies: bodies) }
             if let broken = result.firstBroken {
                 print("审计链断裂 / audit chain broken: \(broken)")
                 throw ExitCode(1)

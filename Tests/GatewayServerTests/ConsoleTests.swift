@@ -20,7 +20,7 @@ struct ConsoleTests {
 
     @Test("pages need a session: a visitor is sent to sign in, then back; a wrong token is refused")
     func signIn() async throws {
-        let harness = try GatewayTestHarness()
+        let harness = try await GatewayTestHarness()
         defer { harness.remove() }
         try await harness.live { client in
             let anonymous = try await client.execute(uri: "/console/dead-letters?source=nb-gpp", method: .get)
@@ -80,7 +80,7 @@ struct ConsoleTests {
 
     @Test("every console action needs the session's CSRF token")
     func csrf() async throws {
-        let harness = try GatewayTestHarness()
+        let harness = try await GatewayTestHarness()
         defer { harness.remove() }
         try await harness.live { client in
             let login = try await ConsoleLogin.signIn(client)
@@ -104,7 +104,7 @@ struct ConsoleTests {
 
     @Test("what a department sent is shown as text: a <script> title is escaped on the record, batch and preview pages")
     func escaping() async throws {
-        let harness = try GatewayTestHarness()
+        let harness = try await GatewayTestHarness()
         defer { harness.remove() }
         try await harness.live { client in
             let receipt = try await GatewayTestHarness.post(client, "zj-mining", "push-20241112-0001.xml", edit: Self.hostile)
@@ -128,7 +128,7 @@ struct ConsoleTests {
 
     @Test("Chinese by default; ?lang=en switches to English and is remembered")
     func language() async throws {
-        let harness = try GatewayTestHarness()
+        let harness = try await GatewayTestHarness()
         defer { harness.remove() }
         try await harness.live { client in
             let login = try await ConsoleLogin.signIn(client)
@@ -146,7 +146,7 @@ struct ConsoleTests {
 
     @Test("the preview maps an uploaded GB18030 file with the loaded mapping and stores nothing")
     func previewUpload() async throws {
-        let harness = try GatewayTestHarness()
+        let harness = try await GatewayTestHarness()
         defer { harness.remove() }
         try await harness.live { client in
             let login = try await ConsoleLogin.signIn(client)
@@ -173,7 +173,7 @@ struct ConsoleTests {
 
     @Test("GET /v1/batches lists batches newest first with their receipt counts, for operators")
     func batchList() async throws {
-        let harness = try GatewayTestHarness()
+        let harness = try await GatewayTestHarness()
         defer { harness.remove() }
         try await harness.live { client in
             _ = try await GatewayTestHarness.post(client, "zj-mining", "push-20241112-0001.xml")
@@ -192,7 +192,7 @@ struct ConsoleTests {
 
     @Test("the timeliness page counts each department's first disclosures and late ones as the store has them, with a chart each")
     func timeliness() async throws {
-        let harness = try GatewayTestHarness()
+        let harness = try await GatewayTestHarness()
         defer { harness.remove() }
         try await harness.live { client in
             for (system, file) in [

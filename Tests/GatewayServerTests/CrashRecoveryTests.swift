@@ -13,12 +13,13 @@ final class GatewayProcess: @unchecked Sendable {
     let port: Int
     let client = HTTPClient()
 
-    init(configFile: String, port: Int) throws {
+    /// - Parameter extraArguments: more `serve` options (`--data-dir` of a second node on a shared store …).
+    init(configFile: String, port: Int, extraArguments: [String] = []) throws {
         self.port = port
         let binary = GatewayTestHarness.root.appendingPathComponent(".build/debug/credit-gateway")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the executable first (scripts/test does)")
         process.executableURL = binary
-        process.arguments = ["serve", "--config", configFile, "--port", String(port)]
+        process.arguments = ["serve", "--config", configFile, "--port", String(port)] + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

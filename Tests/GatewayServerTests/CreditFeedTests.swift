@@ -6,19 +6,20 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Store
+import TestSupport
 import Testing
 
 @Suite("GET /v1/feeds/credit over real HTTP", .serialized)
 struct CreditFeedTests {
     static let consumerToken = "token-credit-platform"
 
-    func harness() throws -> GatewayTestHarness {
-        try GatewayTestHarness { $0.consumers = [.init(name: "credit-platform", tokenSHA256: Tokens.sha256Hex(Self.consumerToken))] }
+    func harness(_ backend: StoreBackend) async throws -> GatewayTestHarness {
+        try await GatewayTestHarness(backend) { $0.consumers = [.init(name: "credit-platform", tokenSHA256: Tokens.sha256Hex(Self.consumerToken))] }
     }
 
-    @Test("pages every credit version once, in commit order, unmasked; needs a consumer token; rejects a forged cursor")
-    func paging() async throws {
-        let harness = try harness()
+    @Test("pages every credit version once, in commit order, unmasked; needs a consumer token; rejects a forged cursor", arguments: StoreBackend.allCases)
+    func paging(_ backend: StoreBackend) async throws {
+        let harness = try await harness(backend)
         defer { harness.remove() }
         try await harness.live { client in
             for (system, file) in [("zj-land", "batch-LT20241105A.xml"), ("nb-gpp", "NBZC-2024-1120-01.xml"), ("wz-bidding", "WZJY-20241125-07.xml")] {
@@ -55,9 +56,9 @@ struct CreditFeedTests {
         }
     }
 
-    @Test("a long poll answers as soon as a newer credit record commits")
-    func longPoll() async throws {
-        let harness = try harness()
+    @Test("a long poll answers as soon as a newer credit record commits", arguments: StoreBackend.allCases)
+    func longPoll(_ backend: StoreBackend) async throws {
+        let harness = try await harness(backend)
         defer { harness.remove() }
         try await harness.live { client in
             let start = ContinuousClock.now
@@ -85,7 +86,7 @@ struct CreditFeedTests {
 struct CreditFeedConcurrencyTests {
     @Test("a reader paging from the start while two writers commit ends with exactly the committed versions, in order")
     func concurrentWriters() async throws {
-        let harness = try GatewayTestHarness { configuration in
+        let harness = try await GatewayTestHarness { configuration in
             configuration.consumers = [.init(name: "credit-platform", tokenSHA256: Tokens.sha256Hex(CreditFeedTests.consumerToken))]
             configuration.limits.requestsPerMinutePerSource = 100_000
             configuration.limits.concurrentBatchesPerSource = 4

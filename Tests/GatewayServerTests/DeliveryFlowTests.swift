@@ -10,6 +10,7 @@ import Logging
 import NIOCore
 import ReceiverStandIns
 import Store
+import TestSupport
 import Testing
 
 @Suite("Accepted records flow from the store to the stand-in receivers", .serialized)
@@ -57,9 +58,9 @@ struct DeliveryFlowTests {
         try await TestDelivery.drain(worker, store: store, destination: destination)
     }
 
-    @Test("through 503, a dropped connection and a 500, every accepted version reaches each receiver exactly once in effect, masked")
-    func samplesReachBothReceivers() async throws {
-        let harness = try GatewayTestHarness()
+    @Test("through 503, a dropped connection and a 500, every accepted version reaches each receiver exactly once in effect, masked", arguments: StoreBackend.allCases)
+    func samplesReachBothReceivers(_ backend: StoreBackend) async throws {
+        let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
         let accepted = try await ingestAll(harness)
         #expect(accepted.hub.count == 19)
@@ -104,9 +105,9 @@ struct DeliveryFlowTests {
         #expect(feed.records.contains { $0.CF_XDR_ZJHM == "330102196603017867" })
     }
 
-    @Test("a per-record rejection becomes a dead letter with the hub's reason; replayed after the fix it is delivered")
-    func deadLetterAndReplay() async throws {
-        let harness = try GatewayTestHarness()
+    @Test("a per-record rejection becomes a dead letter with the hub's reason; replayed after the fix it is delivered", arguments: StoreBackend.allCases)
+    func deadLetterAndReplay(_ backend: StoreBackend) async throws {
+        let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
         let accepted = try await ingestAll(harness)
         let rejectedId = try #require(accepted.hub.keys.sorted().first)
@@ -145,9 +146,9 @@ struct DeliveryFlowTests {
         #expect(try await harness.store.deadLetters(DeadLetterFilter(destination: .hub)).isEmpty)
     }
 
-    @Test("when the publicity period has passed, the publication is taken down and the record kept")
-    func publicityExpiry() async throws {
-        let harness = try GatewayTestHarness()
+    @Test("when the publicity period has passed, the publication is taken down and the record kept", arguments: StoreBackend.allCases)
+    func publicityExpiry(_ backend: StoreBackend) async throws {
+        let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
         _ = try await ingestAll(harness)
         let publisher = CreditZhejiangStandIn()
@@ -177,7 +178,7 @@ struct DeliveryFlowTests {
 struct RemapReplayTests {
     @Test("a record the hub refuses because of the mapping is re-mapped from the stored raw batch after the fix and delivered")
     func remapAfterMappingFix() async throws {
-        let harness = try GatewayTestHarness()
+        let harness = try await GatewayTestHarness()
         defer { harness.remove() }
         try await harness.live { client in
             try await client.execute(

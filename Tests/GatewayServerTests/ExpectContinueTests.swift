@@ -22,7 +22,7 @@ struct ExpectContinueTests {
 
     @Test("the gateway answers 100 Continue before the body is sent, then takes the batch")
     func continueBeforeBody() async throws {
-        let harness = try GatewayTestHarness { $0.server.port = 0 }
+        let harness = try await GatewayTestHarness { $0.server.port = 0 }
         defer { harness.remove() }
         let body = Data(try GatewayTestHarness.sample("zj-mining", "push-20241112-0001.xml").readableBytesView)
         try await harness.serve { port in

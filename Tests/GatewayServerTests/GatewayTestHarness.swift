@@ -7,9 +7,11 @@ import Logging
 import Mapping
 import NIOCore
 import Store
+import TestSupport
 import Testing
 
-/// A gateway over a fresh SQLite file in a temporary directory, served on a real loopback port.
+/// A gateway over a fresh store, served on a real loopback port: a SQLite file in a temporary directory, or a new
+/// database on the test process's PostgreSQL server, opened through the configuration's `store` as `serve` does.
 struct GatewayTestHarness {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let tokens = ["hz-housing", "zj-land", "zj-mining", "nb-gpp", "zj-property", "wz-bidding"].reduce(into: [String: String]()) {
@@ -21,12 +23,16 @@ struct GatewayTestHarness {
         "wz-bidding": "CONSTRUCTION",
     ]
 
+    let backend: StoreBackend
     let directory: URL
     let configuration: GatewayConfiguration
-    let store: SQLiteGatewayStore
+    let store: any GatewayStore
     let application: GatewayApplication
 
-    init(configure: (inout GatewayConfiguration) -> Void = { _ in }, now: @escaping @Sendable () -> Date = { Date() }) throws {
+    init(
+        _ backend: StoreBackend = .sqlite, configure: (inout GatewayConfiguration) -> Void = { _ in }, now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws {
+        self.backend = backend
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = GatewayConfiguration()
@@ -38,6 +44,9 @@ struct GatewayTestHarness {
             .init(id: id, tokenSHA256: Tokens.sha256Hex(token), domains: [Self.domains[id]!], regionPrefixes: ["33"])
         }
         configuration.operators = [.init(name: "ops", tokenSHA256: Tokens.sha256Hex(Self.operatorToken))]
+        if backend == .postgres {
+            configuration.store = try PostgresTestCluster.started().createDatabase()
+        }
         configure(&configuration)
         self.configuration = configuration
         let mappings: MappingSet
@@ -45,12 +54,13 @@ struct GatewayTestHarness {
         case .success(let (set, _)): mappings = set
         case .failure(let error): throw error
         }
-        store = try SQLiteGatewayStore(path: directory.appendingPathComponent("gateway.sqlite").path)
         var logger = Logger(label: "test")
         logger.logLevel = .error
+        store = try await configuration.storeLocation().open(logger: logger)
         application = GatewayApplication(configuration: configuration, store: store, mappings: mappings, logger: logger, now: now)
     }
 
+    /// Removes the temporary directory; a PostgreSQL store closes its connections when it is released.
     func remove() {
         try? FileManager.default.removeItem(at: directory)
     }

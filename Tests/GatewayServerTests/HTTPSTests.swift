@@ -11,7 +11,7 @@ struct HTTPSTests {
     func mutualTLS() async throws {
         try #require(TestCertificates.opensslAvailable, "the openssl command is needed to make a test PKI")
         let certificates = try TestCertificates.shared.get()
-        let harness = try GatewayTestHarness { configuration in
+        let harness = try await GatewayTestHarness { configuration in
             configuration.server.port = 0
             configuration.server.tls = ServerTLS(
                 certificatePath: certificates.serverCertificatePath, privateKeyPath: certificates.serverKeyPath, clientCAPath: certificates.caPath)

@@ -5,13 +5,15 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Store
+import TestSupport
 import Testing
 
 @Suite("POST /v1/batches over real HTTP", .serialized)
 struct IngestTests {
     @Test(
         "the six samples go in with the receipts their facts predict",
-        arguments: [
+        arguments: StoreBackend.allCases,
+        [
             ("hz-housing", "batch-20241008-001.xml", 3, ["FP-2024-0399", "FP-2024-0400"]),
             ("zj-land", "batch-LT20241105A.xml", 4, ["TD-330106-2024-040"]),
             ("zj-mining", "push-20241112-0001.xml", 3, ["MR-2024-0120"]),
@@ -19,8 +21,9 @@ struct IngestTests {
             ("zj-property", "CQJY-20241118.xml", 3, ["Z22024ZJ1000007"]),
             ("wz-bidding", "WZJY-20241125-07.xml", 3, ["WZJG-CF-2024-020"]),
         ])
-    func sample(system: String, file: String, accepted: Int, rejected: [String]) async throws {
-        let harness = try GatewayTestHarness()
+    func sample(_ backend: StoreBackend, _ sample: (String, String, Int, [String])) async throws {
+        let (system, file, accepted, rejected) = sample
+        let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
         try await harness.live { client in
             let body = try GatewayTestHarness.sample(system, file)
@@ -37,9 +40,9 @@ struct IngestTests {
         #expect(audit.isIntact && audit.linksChecked == 1)
     }
 
-    @Test("the second nb-gpp batch makes version 2: correct and withdraw; resends get the first receipt; other bytes conflict")
-    func versionsResendAndConflict() async throws {
-        let harness = try GatewayTestHarness()
+    @Test("the second nb-gpp batch makes version 2: correct and withdraw; resends get the first receipt; other bytes conflict", arguments: StoreBackend.allCases)
+    func versionsResendAndConflict(_ backend: StoreBackend) async throws {
+        let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
         try await harness.live { client in
             let headers = GatewayTestHarness.headers(token: "token-nb-gpp")
@@ -70,9 +73,9 @@ struct IngestTests {
         }
     }
 
-    @Test("gzip bodies are accepted and hashed as the XML they carry")
-    func gzip() async throws {
-        let harness = try GatewayTestHarness()
+    @Test("gzip bodies are accepted and hashed as the XML they carry", arguments: StoreBackend.allCases)
+    func gzip(_ backend: StoreBackend) async throws {
+        let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
         try await harness.live { client in
             var plain = try GatewayTestHarness.sample("zj-land", "batch-LT20241105A.xml")
@@ -95,9 +98,9 @@ struct IngestTests {
         }
     }
 
-    @Test("no token or a wrong token is 401; a source outside its registration gets forbidden rejections")
-    func authentication() async throws {
-        let harness = try GatewayTestHarness()
+    @Test("no token or a wrong token is 401; a source outside its registration gets forbidden rejections", arguments: StoreBackend.allCases)
+    func authentication(_ backend: StoreBackend) async throws {
+        let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
         try await harness.live { client in
             let body = try GatewayTestHarness.sample("nb-gpp", "NBZC-2024-1120-01.xml")
@@ -111,7 +114,7 @@ struct IngestTests {
         let audit = try await harness.store.verifyAuditChain()
         #expect(audit.linksChecked == 0)
 
-        let restricted = try GatewayTestHarness { configuration in
+        let restricted = try await GatewayTestHarness(backend) { configuration in
             let index = configuration.sources.firstIndex { $0.id == "zj-land" }!
             configuration.sources[index].regionPrefixes = ["3301"]
             configuration.sources[index].responsibleSubjects = ["11330100RJHTPQQF92"]
@@ -129,7 +132,7 @@ struct IngestTests {
                 #expect((receipt["accepted"] as? [Any])?.count == 4)
             }
         }
-        let wrongDomain = try GatewayTestHarness { configuration in
+        let wrongDomain = try await GatewayTestHarness(backend) { configuration in
             let index = configuration.sources.firstIndex { $0.id == "nb-gpp" }!
             configuration.sources[index].domains = ["HOUSING"]
         }
@@ -152,7 +155,8 @@ struct IngestTests {
 
     @Test(
         "hostile and malformed bodies answer 400 with their code and position, and store nothing",
-        arguments: [
+        arguments: StoreBackend.allCases,
+        [
             ("<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<BATCH>&e;</BATCH>", "external_entity"),
             ("<?xml version=\"1.0\"?>\n<!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<l>&b;</l>", "doctype_entities"),
             ("<BATCH><BODY><ROW>", "truncated"),
@@ -160,8 +164,9 @@ struct IngestTests {
             ("{\"batch\": []}", "not_xml"),
             ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><BATCH>\u{FFFD}\n<a>\u{0}</a></BATCH>", "malformed"),
         ])
-    func hostile(body: String, code: String) async throws {
-        let harness = try GatewayTestHarness()
+    func hostile(_ backend: StoreBackend, _ input: (String, String)) async throws {
+        let (body, code) = input
+        let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
         try await harness.live { client in
             try await client.execute(
@@ -177,9 +182,9 @@ struct IngestTests {
         #expect(try await harness.store.verifyAuditChain().linksChecked == 0)
     }
 
-    @Test("wrong media type is 415 and too large is 413, both before anything is parsed or stored")
-    func mediaTypeAndSize() async throws {
-        let harness = try GatewayTestHarness { $0.limits.maxBatchBytes = 2_000 }
+    @Test("wrong media type is 415 and too large is 413, both before anything is parsed or stored", arguments: StoreBackend.allCases)
+    func mediaTypeAndSize(_ backend: StoreBackend) async throws {
+        let harness = try await GatewayTestHarness(backend) { $0.limits.maxBatchBytes = 2_000 }
         defer { harness.remove() }
         try await harness.live { client in
             let body = try GatewayTestHarness.sample("wz-bidding", "WZJY-20241125-07.xml")
@@ -196,9 +201,9 @@ struct IngestTests {
         #expect(try await harness.store.verifyAuditChain().linksChecked == 0)
     }
 
-    @Test("a source over its request rate gets 429 with Retry-After; other sources are not affected")
-    func rateLimit() async throws {
-        let harness = try GatewayTestHarness { $0.limits.requestsPerMinutePerSource = 2 }
+    @Test("a source over its request rate gets 429 with Retry-After; other sources are not affected", arguments: StoreBackend.allCases)
+    func rateLimit(_ backend: StoreBackend) async throws {
+        let harness = try await GatewayTestHarness(backend) { $0.limits.requestsPerMinutePerSource = 2 }
         defer { harness.remove() }
         try await harness.live { client in
             let body = try GatewayTestHarness.sample("wz-bidding", "WZJY-20241125-07.xml")
@@ -219,9 +224,9 @@ struct IngestTests {
         }
     }
 
-    @Test("operators read a batch with delivery states and a record with versions and trace")
-    func operatorReads() async throws {
-        let harness = try GatewayTestHarness()
+    @Test("operators read a batch with delivery states and a record with versions and trace", arguments: StoreBackend.allCases)
+    func operatorReads(_ backend: StoreBackend) async throws {
+        let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
         try await harness.live { client in
             let receipt = try await client.execute(

@@ -54,7 +54,7 @@ struct MappingReloadTests {
     func brokenThenFixed() async throws {
         let mappings = try EditableMappings()
         defer { mappings.remove() }
-        let harness = try GatewayTestHarness { $0.mappingsDirectory = mappings.directory.path }
+        let harness = try await GatewayTestHarness { $0.mappingsDirectory = mappings.directory.path }
         defer { harness.remove() }
         let registry = harness.application.mappings
         let before = registry.current
@@ -113,7 +113,7 @@ struct MappingReloadTests {
     func batchInFlight() async throws {
         let mappings = try EditableMappings()
         defer { mappings.remove() }
-        let harness = try GatewayTestHarness { $0.mappingsDirectory = mappings.directory.path }
+        let harness = try await GatewayTestHarness { $0.mappingsDirectory = mappings.directory.path }
         defer { harness.remove() }
         let registry = harness.application.mappings
         let beforeHash = try #require(registry.current.mappings["zj-mining"]?.fileHash)
@@ -162,10 +162,10 @@ struct MappingReloadTests {
     }
 
     @Test("a set without the mapping a configured source uses is refused")
-    func requiredSystemRemoved() throws {
+    func requiredSystemRemoved() async throws {
         let mappings = try EditableMappings()
         defer { mappings.remove() }
-        let harness = try GatewayTestHarness { $0.mappingsDirectory = mappings.directory.path }
+        let harness = try await GatewayTestHarness { $0.mappingsDirectory = mappings.directory.path }
         defer { harness.remove() }
         try FileManager.default.removeItem(at: mappings.file("systems/nb-gpp.yaml"))
         guard case .failed(let failure) = harness.application.mappings.reload() else {
@@ -180,7 +180,7 @@ struct MappingReloadTests {
     func polling() async throws {
         let mappings = try EditableMappings()
         defer { mappings.remove() }
-        let harness = try GatewayTestHarness { $0.mappingsDirectory = mappings.directory.path }
+        let harness = try await GatewayTestHarness { $0.mappingsDirectory = mappings.directory.path }
         defer { harness.remove() }
         let registry = harness.application.mappings
         let before = registry.current.version

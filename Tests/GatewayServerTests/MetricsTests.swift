@@ -20,7 +20,7 @@ struct MetricsTests {
 
     @Test("batches by outcome, records accepted and rejected by source and rule, late records, and the queue as the store has it")
     func ingest() async throws {
-        let harness = try GatewayTestHarness()
+        let harness = try await GatewayTestHarness()
         defer { harness.remove() }
         try await harness.live { client in
             let mining = try await GatewayTestHarness.post(client, "zj-mining", "push-20241112-0001.xml")
@@ -64,7 +64,7 @@ struct MetricsTests {
 
     @Test("delivery attempts by outcome, their latency, dead letters and a failing receiver, per destination")
     func delivery() async throws {
-        let harness = try GatewayTestHarness()
+        let harness = try await GatewayTestHarness()
         defer { harness.remove() }
         try await harness.live { client in
             _ = try await GatewayTestHarness.post(client, "zj-mining", "push-20241112-0001.xml")

@@ -21,7 +21,7 @@ struct TimelinessReportTests {
     @Test("19 first versions, 17 on time; late: NBCG-2024-09001-GK by 11 working days, JG-2024-0655-001 by 1")
     func report() async throws {
         let now = TestClock()
-        let harness = try GatewayTestHarness(now: { now.value })
+        let harness = try await GatewayTestHarness(now: { now.value })
         defer { harness.remove() }
         try await harness.live { client in
             for (system, file, arrival) in Self.arrivals {

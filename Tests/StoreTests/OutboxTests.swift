@@ -1,22 +1,19 @@
 import ExchangeStandard
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Store
 
 @Suite("Outbox entries, claims, leases and dead letters")
 struct OutboxTests {
-    let temporary: TemporaryStore
-    var store: SQLiteGatewayStore { temporary.store }
     let t0 = Fixture.t0
-
-    init() throws {
-        temporary = try TemporaryStore()
-    }
 
     // MARK: - Which entries a batch creates
 
-    @Test func entriesFollowTheRules() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func entriesFollowTheRules(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
         let published = Fixture.draft("CG-0200", subjects: ["杭州某某科技有限公司"])
         // 警告 only: goes to the credit platform, not to Credit Zhejiang.
         let warningOnly = Fixture.draft("CG-0201", subjects: ["李某"], publish: false)
@@ -61,7 +58,10 @@ struct OutboxTests {
 
     // MARK: - Claim ordering
 
-    @Test func aLaterVersionWaitsForTheEarlierOne() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aLaterVersionWaitsForTheEarlierOne(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         try await temporary.commit(TestBatch(number: "001", records: [Fixture.draft("CG-0210")]))
         try await temporary.commit(TestBatch(number: "002", records: [Fixture.draft("CG-0210", title: "更正公告")]))
 
@@ -89,7 +89,10 @@ struct OutboxTests {
         #expect(try StoreJSON.decode(HubRecord.self, from: second[0].payload).action == .correct)
     }
 
-    @Test func aDeadVersionDoesNotBlockTheNext() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aDeadVersionDoesNotBlockTheNext(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         try await temporary.commit(TestBatch(number: "001", records: [Fixture.draft("CG-0211")]))
         try await temporary.commit(TestBatch(number: "002", records: [Fixture.draft("CG-0211", title: "更正公告")]))
         let first = try await store.claimOutbox(destination: .hub, limit: 10, owner: "node-a", leaseSeconds: 60, now: t0)
@@ -99,7 +102,10 @@ struct OutboxTests {
         #expect(next.map(\.entry.version) == [2])
     }
 
-    @Test func otherRecordsAndDestinationsDoNotWaitForEachOther() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func otherRecordsAndDestinationsDoNotWaitForEachOther(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         try await temporary.commit(
             TestBatch(number: "001", records: [Fixture.draft("CG-0212", subjects: ["甲公司"]), Fixture.draft("CG-0213")]))
         let hub = try await store.claimOutbox(destination: .hub, limit: 1, owner: "node-a", leaseSeconds: 60, now: t0)
@@ -114,7 +120,10 @@ struct OutboxTests {
 
     // MARK: - Leases
 
-    @Test func anExpiredLeaseIsTakenOverAndTheOldOwnerLosesIt() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func anExpiredLeaseIsTakenOverAndTheOldOwnerLosesIt(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         try await temporary.commit(TestBatch(number: "001", records: [Fixture.draft("CG-0220")]))
         let claimed = try await store.claimOutbox(destination: .hub, limit: 10, owner: "node-a", leaseSeconds: 30, now: t0)
         let id = try #require(claimed.first?.entry.id)
@@ -141,10 +150,12 @@ struct OutboxTests {
         #expect(try await store.markDead(id: id, owner: "node-b", reason: "late", now: t0 + 34) == false)
     }
 
-    @Test func concurrentClaimersNeverShareAnEntry() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentClaimersNeverShareAnEntry(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let drafts = (0..<40).map { Fixture.draft(String(format: "CG-03%02d", $0)) }
         try await temporary.commit(TestBatch(number: "001", records: drafts))
-        let store = self.store
         let t0 = self.t0
         let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
             for worker in 0..<4 {
@@ -166,7 +177,10 @@ struct OutboxTests {
 
     // MARK: - Dead letters
 
-    @Test func deadLettersAreFilteredAndReplayed() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func deadLettersAreFilteredAndReplayed(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         try await temporary.commit(
             TestBatch(
                 system: "zjzfcg", number: "001",
@@ -213,7 +227,10 @@ struct OutboxTests {
         #expect(try await store.replayDeadLetters(.ids([publisher[0].entry.id, hub[2].entry.id]), now: t0 + 200) == [publisher[0].entry.id])
     }
 
-    @Test func statisticsShowDepthAndAge() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func statisticsShowDepthAndAge(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         var statistics = try await store.outboxStatistics(now: t0)
         #expect(statistics.map(\.destination) == [.hub, .publisher])
         #expect(statistics.allSatisfy { $0.pending == 0 && $0.oldestUndeliveredCreatedAt == nil && $0.oldestUndeliveredAge == 0 })
@@ -232,7 +249,10 @@ struct OutboxTests {
 
     // MARK: - Publicity expiry
 
-    @Test func expiredPublicityIsTakenDownOnce() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func expiredPublicityIsTakenDownOnce(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let expiring = Fixture.draft("CG-0250", subjects: ["甲公司"], publicityEndsOn: Fixture.date("2024-12-31"))
         let running = Fixture.draft("CG-0251", subjects: ["乙公司"], publicityEndsOn: Fixture.date("2025-09-20"))
         let notPublished = Fixture.draft("CG-0252", subjects: ["李某"], publish: false, publicityEndsOn: Fixture.date("2024-11-30"))
@@ -275,7 +295,10 @@ struct OutboxTests {
 
     // MARK: - Re-mapping
 
-    @Test func aDeadVersionCanBeReplacedWithItsReMapping() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aDeadVersionCanBeReplacedWithItsReMapping(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let draft = Fixture.draft("CG-0260", subjects: ["甲公司"])
         let receipt = try await temporary.commit(TestBatch(number: "001", records: [draft]))
         let claimed = try await store.claimOutbox(destination: .hub, limit: 10, owner: "node-a", leaseSeconds: 60, now: t0)

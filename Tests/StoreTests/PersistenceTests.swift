@@ -1,20 +1,17 @@
 import ExchangeStandard
 import Foundation
 import GRDB
+import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import Store
 
-@Suite("Reopening the store file")
+@Suite("Durability settings and reopening the store")
 struct PersistenceTests {
-    let temporary: TemporaryStore
-
-    init() throws {
-        temporary = try TemporaryStore()
-    }
-
-    @Test func theFileIsInWALModeWithFullSync() async throws {
-        let (journalMode, synchronous, foreignKeys) = try await temporary.store.dbPool.read { db in
+    @Test func theSQLiteFileIsInWALModeWithFullSync() async throws {
+        let temporary = try await TemporaryStore(.sqlite)
+        let (journalMode, synchronous, foreignKeys) = try await temporary.sqlite.dbPool.read { db in
             (
                 try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
                 try Bool.fetchOne(db, sql: "PRAGMA foreign_keys")
@@ -23,11 +20,30 @@ struct PersistenceTests {
         #expect(journalMode == "wal")
         #expect(synchronous == 2)  // FULL
         #expect(foreignKeys == true)
-        let writerSynchronous = try await temporary.store.dbPool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let writerSynchronous = try await temporary.sqlite.dbPool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(writerSynchronous == 2)
     }
 
-    @Test func everythingSurvivesAReopen() async throws {
+    /// The counterpart of FULL: a commit returns once it is flushed; and READ COMMITTED, which the feed's commit-order
+    /// lock relies on. Set per connection, so a database-wide setting cannot weaken them.
+    @Test func postgreSQLSessionsCommitSynchronouslyInReadCommitted() async throws {
+        let temporary = try await TemporaryStore(.postgres)
+        try await temporary.execute("ALTER DATABASE \(try #require(temporary.databaseURL?.split(separator: "/").last)) SET synchronous_commit = off")
+        let node = try await temporary.openAnotherNode()
+        let (synchronousCommit, isolation) = try await (node as! PostgresGatewayStore).withSession("test") { session in
+            (
+                try await session.row("SELECT current_setting('synchronous_commit') AS s")?("s", as: String.self),
+                try await session.row("SELECT current_setting('transaction_isolation') AS s")?("s", as: String.self)
+            )
+        }
+        #expect(synchronousCommit == "on")
+        #expect(isolation == "read committed")
+        await node.close()
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func everythingSurvivesAReopen(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
         let draft = Fixture.draft("CG-0700", subjects: ["甲公司"])
         let batch = TestBatch(number: "001", records: [draft])
         let receipt = try await temporary.commit(batch)
@@ -36,7 +52,7 @@ struct PersistenceTests {
         _ = try await temporary.store.markDelivered(ids: claimed.map(\.entry.id), owner: "node-a", now: Fixture.t0 + 1)
         let receiptJSON = try #require(try await temporary.store.batch(id: receipt.batchId)).receipt.json
 
-        try temporary.reopen()
+        try await temporary.reopen()
         let store = temporary.store
 
         let details = try #require(try await store.batch(id: receipt.batchId))

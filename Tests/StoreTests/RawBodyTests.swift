@@ -1,19 +1,16 @@
 import Crypto
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Store
 
 @Suite("Raw batch bodies")
 struct RawBodyTests {
-    let temporary: TemporaryStore
-    var store: SQLiteGatewayStore { temporary.store }
-
-    init() throws {
-        temporary = try TemporaryStore()
-    }
-
-    @Test func aFiftyMegabyteBodyIsStoredAndReadBackInChunks() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aFiftyMegabyteBodyIsStoredAndReadBackInChunks(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         // Written to the spool file piece by piece, as the ingest route would, never as one 50 MB value.
         let byteCount = 50 * 1024 * 1024 + 12_345
         let url = temporary.directory.appendingPathComponent("large-body.xml")
@@ -58,7 +55,10 @@ struct RawBodyTests {
         #expect(try await store.verifyAuditChain(rehashBodies: true).isIntact)
     }
 
-    @Test func anEmptyBodyIsABodyToo() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func anEmptyBodyIsABodyToo(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let url = temporary.directory.appendingPathComponent("empty.xml")
         _ = FileManager.default.createFile(atPath: url.path, contents: Data())
         let submission = BatchSubmission(
@@ -74,7 +74,10 @@ struct RawBodyTests {
         #expect(chunks == 0)
     }
 
-    @Test func aBodyLongerThanStatedIsRefused() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aBodyLongerThanStatedIsRefused(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let batch = TestBatch(number: "001", records: [Fixture.draft("CG-0601")])
         var submission = try batch.submission(spoolingIn: temporary)
         submission.body.byteCount -= 1
@@ -84,7 +87,10 @@ struct RawBodyTests {
         #expect(try await temporary.count("batch") == 0)
     }
 
-    @Test func anUnknownBatchHasNoBody() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func anUnknownBatchHasNoBody(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         await #expect {
             try await store.rawBody(batchId: "B00000000000000000000")
         } throws: { ($0 as? StoreError)?.code == .notFound }

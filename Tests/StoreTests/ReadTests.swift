@@ -1,19 +1,16 @@
 import ExchangeStandard
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Store
 
 @Suite("Reads for operators and reports")
 struct ReadTests {
-    let temporary: TemporaryStore
-    var store: SQLiteGatewayStore { temporary.store }
-
-    init() throws {
-        temporary = try TemporaryStore()
-    }
-
-    @Test func aBatchShowsItsReceiptAndDeliveryStates() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aBatchShowsItsReceiptAndDeliveryStates(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let draft = Fixture.draft("CG-0800", subjects: ["甲公司", "李某"])
         let receipt = try await temporary.commit(TestBatch(number: "20241008-800", records: [draft]))
         let claimed = try await store.claimOutbox(destination: .hub, limit: 10, owner: "node-a", leaseSeconds: 60, now: Fixture.t0)
@@ -32,7 +29,10 @@ struct ReadTests {
         #expect(try await store.batch(id: "B0000") == nil)
     }
 
-    @Test func historiesListEveryVersionWithProvenance() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func historiesListEveryVersionWithProvenance(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let draft = Fixture.draft("CG-0801", subjects: ["甲公司"])
         let first = try await temporary.commit(TestBatch(number: "001", records: [draft]))
         let second = try await temporary.commit(
@@ -52,7 +52,10 @@ struct ReadTests {
         #expect(try await store.recordHistory(recordId: "R-unknown").isEmpty)
     }
 
-    @Test func batchesListNewestFirstWithReceiptCounts() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func batchesListNewestFirstWithReceiptCounts(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let rejection = RejectionDraft(
             sourceRecordId: "CG-0899",
             errors: [
@@ -85,7 +88,10 @@ struct ReadTests {
         #expect(try await store.batches(BatchListQuery(limit: 5, offset: 3)).isEmpty)
     }
 
-    @Test func firstVersionsFeedTheTimelinessReport() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func firstVersionsFeedTheTimelinessReport(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let onTime = Fixture.draft("CG-0802", formedOn: Fixture.date("2024-09-02"), dueOn: Fixture.date("2024-09-06"))
         let late = Fixture.draft("CG-0803", formedOn: Fixture.date("2024-09-20"), dueOn: Fixture.date("2024-09-27"), late: true)
         let october = Fixture.draft("CG-0804", formedOn: Fixture.date("2024-10-01"), dueOn: Fixture.date("2024-10-11"))

@@ -1,25 +1,22 @@
 import ExchangeStandard
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Store
 
 @Suite("Resends, conflicts and the batch key")
 struct ResendTests {
-    let temporary: TemporaryStore
-    var store: SQLiteGatewayStore { temporary.store }
-
-    init() throws {
-        temporary = try TemporaryStore()
-    }
-
-    @Test func resendReturnsTheFirstReceiptByteForByte() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func resendReturnsTheFirstReceiptByteForByte(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let batch = TestBatch(number: "20241008-017", records: [Fixture.draft("CG-0100", subjects: ["杭州某某科技有限公司"])])
         guard case .committed(let first) = try await store.commitBatch(try batch.submission(spoolingIn: temporary)) else {
             Issue.record("first submission not committed")
             return
         }
-        let counts = try await tableCounts()
+        let counts = try await Self.tableCounts(temporary)
 
         let resend = try await store.commitBatch(try batch.submission(spoolingIn: temporary))
         guard case .duplicate(let again) = resend else {
@@ -28,14 +25,17 @@ struct ResendTests {
         }
         #expect(again.json == first.json)
         #expect(again.receipt == first.receipt)
-        #expect(try await tableCounts() == counts)
+        #expect(try await Self.tableCounts(temporary) == counts)
         // Reads return the same bytes too.
         #expect(try await store.batch(id: first.receipt.batchId)?.receipt.json == first.json)
     }
 
-    @Test func sameNumberWithOtherBytesIsAConflict() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func sameNumberWithOtherBytesIsAConflict(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let receipt = try await temporary.commit(TestBatch(number: "20241008-018", records: [Fixture.draft("CG-0101")]))
-        let counts = try await tableCounts()
+        let counts = try await Self.tableCounts(temporary)
 
         let other = TestBatch(number: "20241008-018", records: [Fixture.draft("CG-0102")])
         let outcome = try await store.commitBatch(try other.submission(spoolingIn: temporary))
@@ -45,10 +45,13 @@ struct ResendTests {
                     BatchConflict(
                         batchId: receipt.batchId, existingBodySHA256: receipt.bodySHA256,
                         submittedBodySHA256: SHA256Digest.hex(of: other.body))))
-        #expect(try await tableCounts() == counts)
+        #expect(try await Self.tableCounts(temporary) == counts)
     }
 
-    @Test func withoutBatchNumberTheBodyHashIsTheKey() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func withoutBatchNumberTheBodyHashIsTheKey(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let batch = TestBatch(number: nil, records: [Fixture.draft("CG-0103")])
         let submission = try batch.submission(spoolingIn: temporary)
         let receipt = try await temporary.commit(batch)
@@ -78,7 +81,10 @@ struct ResendTests {
         #expect(BatchKey(sourceSystem: "hzggzy", batchNumber: "20241008-001", bodySHA256: "").batchId != key.batchId)
     }
 
-    @Test func aBodyThatDoesNotMatchItsHashStoresNothing() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aBodyThatDoesNotMatchItsHashStoresNothing(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let batch = TestBatch(number: "20241008-019", records: [Fixture.draft("CG-0104")])
         var submission = try batch.submission(spoolingIn: temporary)
         submission.bodySHA256 = String(repeating: "0", count: 64)
@@ -87,13 +93,15 @@ struct ResendTests {
         } throws: { error in
             (error as? StoreError)?.code == .bodyMismatch
         }
-        #expect(try await tableCounts() == TableCounts())
+        #expect(try await Self.tableCounts(temporary) == TableCounts())
     }
 
-    @Test func concurrentResendsStoreTheBatchOnce() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentResendsStoreTheBatchOnce(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let batch = TestBatch(number: "20241008-020", records: [Fixture.draft("CG-0105", subjects: ["杭州某某科技有限公司"])])
         let submissions = try (0..<6).map { _ in try batch.submission(spoolingIn: temporary) }
-        let store = self.store
         let outcomes = try await withThrowingTaskGroup(of: BatchCommitOutcome.self) { group in
             for submission in submissions {
                 group.addTask { try await store.commitBatch(submission) }
@@ -113,7 +121,7 @@ struct ResendTests {
         var batches = 0, chunks = 0, hubVersions = 0, creditVersions = 0, outbox = 0, feed = 0, links = 0
     }
 
-    func tableCounts() async throws -> TableCounts {
+    static func tableCounts(_ temporary: TemporaryStore) async throws -> TableCounts {
         TableCounts(
             batches: try await temporary.count("batch"), chunks: try await temporary.count("batch_body_chunk"),
             hubVersions: try await temporary.count("hub_record_version"),

@@ -1,19 +1,16 @@
 import ExchangeStandard
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Store
 
 @Suite("Versioning inside the commit")
 struct VersioningTests {
-    let temporary: TemporaryStore
-    var store: SQLiteGatewayStore { temporary.store }
-
-    init() throws {
-        temporary = try TemporaryStore()
-    }
-
-    @Test func firstSubmissionPublishesVersionOne() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func firstSubmissionPublishesVersionOne(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let draft = Fixture.draft("CG-0001", subjects: ["杭州某某科技有限公司", "李某"])
         let receipt = try await temporary.commit(TestBatch(number: "20241008-001", records: [draft]))
 
@@ -38,7 +35,10 @@ struct VersioningTests {
         #expect(credit.record.version == 1 && credit.record.action == .publish && credit.record.source.batchId == receipt.batchId)
     }
 
-    @Test func resendWithSameContentIsUnchanged() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func resendWithSameContentIsUnchanged(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let draft = Fixture.draft("CG-0002", subjects: ["杭州某某科技有限公司"])
         try await temporary.commit(TestBatch(number: "001", records: [draft]))
         let outboxBefore = try await temporary.count("outbox")
@@ -52,7 +52,10 @@ struct VersioningTests {
         #expect(try await temporary.count("outbox") == outboxBefore)
     }
 
-    @Test func changedContentIsACorrection() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func changedContentIsACorrection(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let subject = "杭州某某科技有限公司"
         try await temporary.commit(TestBatch(number: "001", records: [Fixture.draft("CG-0003", subjects: [subject])]))
 
@@ -76,7 +79,10 @@ struct VersioningTests {
         #expect(credits.map(\.record.CF_NR_FK) == ["0.615", "0.7"])
     }
 
-    @Test func withdrawalThenRepeatThenReinstatement() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func withdrawalThenRepeatThenReinstatement(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let subject = "杭州某某科技有限公司"
         try await temporary.commit(TestBatch(number: "001", records: [Fixture.draft("CG-0004", subjects: [subject])]))
 
@@ -98,7 +104,10 @@ struct VersioningTests {
         #expect(history.map(\.record.action) == [.publish, .withdraw, .correct])
     }
 
-    @Test func withdrawalOfAnUnknownRecordIsRejected() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func withdrawalOfAnUnknownRecordIsRejected(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let unknown = Fixture.draft("CG-0404", subjects: ["杭州某某科技有限公司"], withdraw: true)
         let fine = Fixture.draft("CG-0005")
         let earlier = RejectionDraft(
@@ -116,7 +125,10 @@ struct VersioningTests {
         #expect(try await temporary.count("credit_record_version") == 0)
     }
 
-    @Test func withdrawalAlsoWithdrawsCreditsTheDraftNoLongerLists() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func withdrawalAlsoWithdrawsCreditsTheDraftNoLongerLists(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let store = temporary.store
         let first = Fixture.draft("CG-0007", subjects: ["杭州某某科技有限公司", "李某"])
         try await temporary.commit(TestBatch(number: "001", records: [first]))
 
@@ -133,7 +145,9 @@ struct VersioningTests {
         }
     }
 
-    @Test func theSameRecordTwiceInOneBatchIsVersionedInOrder() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func theSameRecordTwiceInOneBatchIsVersionedInOrder(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
         let first = Fixture.draft("CG-0008")
         let second = Fixture.draft("CG-0008", title: "更正后的标题")
         let receipt = try await temporary.commit(TestBatch(number: "001", records: [first, second]))

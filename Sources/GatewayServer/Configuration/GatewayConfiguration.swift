@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Yams
 
 /// The gateway's configuration: a YAML file decoded into defaulted `Sendable` structs, then environment
@@ -83,8 +84,11 @@ public struct GatewayConfiguration: Sendable, Codable {
     public var publicityCheckSeconds = 3600
     /// How long a delivery claim holds before another worker (or this node after a crash) takes it over.
     public var deliveryLeaseSeconds = 60
-    /// Where the SQLite file and the upload spool live.
+    /// Where the upload spool (and, by default, the SQLite file) lives.
     public var dataDirectory = "data"
+    /// The store: `sqlite:<path>` or `postgres://user[:password]@host[:port]/database[?sslmode=…]`; nil for the
+    /// embedded default, `gateway.sqlite` in ``dataDirectory``. Several nodes share one PostgreSQL database.
+    public var store: String?
     public var mappingsDirectory = "Mappings"
     /// How often the mapping files are checked for changes, in seconds; 0 reloads only on `SIGHUP`.
     public var mappingsPollSeconds = 5
@@ -100,6 +104,7 @@ public struct GatewayConfiguration: Sendable, Codable {
         let defaults = GatewayConfiguration()
         server = try container.decodeIfPresent(Server.self, forKey: .server) ?? defaults.server
         dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? defaults.dataDirectory
+        store = try container.decodeIfPresent(String.self, forKey: .store)
         mappingsDirectory = try container.decodeIfPresent(String.self, forKey: .mappingsDirectory) ?? defaults.mappingsDirectory
         mappingsPollSeconds = try container.decodeIfPresent(Int.self, forKey: .mappingsPollSeconds) ?? defaults.mappingsPollSeconds
         limits = try container.decodeIfPresent(Limits.self, forKey: .limits) ?? defaults.limits
@@ -121,6 +126,7 @@ public struct GatewayConfiguration: Sendable, Codable {
         if let host = environment["GATEWAY_HOST"] { configuration.server.host = host }
         if let port = environment["GATEWAY_PORT"].flatMap(Int.init) { configuration.server.port = port }
         if let directory = environment["GATEWAY_DATA_DIR"] { configuration.dataDirectory = directory }
+        if let store = environment["GATEWAY_STORE"] { configuration.store = store }
         if let directory = environment["GATEWAY_MAPPINGS_DIR"] { configuration.mappingsDirectory = directory }
         if let bytes = environment["GATEWAY_MAX_BATCH_BYTES"].flatMap(Int.init) { configuration.limits.maxBatchBytes = bytes }
         if let url = environment["GATEWAY_HUB_URL"] { configuration.destinations.hub = .init(baseURL: url, bearerToken: environment["GATEWAY_HUB_TOKEN"]) }
@@ -128,6 +134,16 @@ public struct GatewayConfiguration: Sendable, Codable {
             configuration.destinations.publisher = .init(baseURL: url, bearerToken: environment["GATEWAY_PUBLISHER_TOKEN"])
         }
         return configuration
+    }
+}
+
+extension GatewayConfiguration {
+    /// The configured store, or the SQLite file in the data directory.
+    public func storeLocation() throws -> StoreLocation {
+        guard let store, !store.isEmpty else {
+            return .sqlite(path: (dataDirectory as NSString).appendingPathComponent("gateway.sqlite"))
+        }
+        return try StoreLocation(parsing: store)
     }
 }
 

@@ -23,3 +23,13 @@ public struct OutboxStatistics: Hashable, Sendable {
         self.oldestUndeliveredAge = oldestUndeliveredAge
     }
 }
+
+extension OutboxStatistics {
+    /// One row per destination in `OutboxDestination.allCases` order, zeros where `counted` has none.
+    static func everyDestination(_ counted: [OutboxDestination: OutboxStatistics]) -> [OutboxStatistics] {
+        OutboxDestination.allCases.map {
+            counted[$0]
+                ?? OutboxStatistics(destination: $0, pending: 0, inflight: 0, dead: 0, oldestUndeliveredCreatedAt: nil, oldestUndeliveredAge: 0)
+        }
+    }
+}

@@ -49,7 +49,7 @@ extension SQLiteGatewayStore {
                 arguments: [start.sequence, limit])
             let entries = try rows.map { row in
                 let json: String = row["record_json"]
-                let record = try SQLiteRows.decode(
+                let record = try StoredValues.decode(
                     CreditRecord.self, json: json, what: "credit record \(row["credit_record_id"] as String) v\(row["version"] as Int)")
                 return FeedEntry(position: FeedCursor(sequence: row["seq"]), record: record, json: Data(json.utf8))
             }
@@ -59,20 +59,8 @@ extension SQLiteGatewayStore {
 
     public func waitForCreditCommit(after: FeedCursor?, timeout: Duration) async throws -> Bool {
         let sequence = (after ?? .start).sequence
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        while true {
-            // Generation first, database second: a commit landing between the two still wakes the wait below.
-            let generation = commitSignal.generation
-            if try await read({ db in try SQLiteFeed.hasEntries(db, after: sequence) }) {
-                return true
-            }
-            let remaining = clock.now.duration(to: deadline)
-            if remaining <= .zero {
-                return false
-            }
-            await commitSignal.wait(whileGenerationIs: generation, timeout: min(remaining, configuration.feedPollInterval))
-            try Task.checkCancellation()
+        return try await commitSignal.waitForCommit(timeout: timeout, pollInterval: configuration.feedPollInterval) {
+            try await read { db in try SQLiteFeed.hasEntries(db, after: sequence) }
         }
     }
 }

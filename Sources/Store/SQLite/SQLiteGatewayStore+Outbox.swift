@@ -119,11 +119,7 @@ extension SQLiteGatewayStore {
                     destination: destination, pending: row["pending"], inflight: row["inflight"], dead: row["dead"],
                     oldestUndeliveredCreatedAt: oldest, oldestUndeliveredAge: oldest.map { max(0, now.timeIntervalSince($0)) } ?? 0)
             }
-            return OutboxDestination.allCases.map {
-                statistics[$0]
-                    ?? OutboxStatistics(
-                        destination: $0, pending: 0, inflight: 0, dead: 0, oldestUndeliveredCreatedAt: nil, oldestUndeliveredAge: 0)
-            }
+            return OutboxStatistics.everyDestination(statistics)
         }
     }
 

@@ -21,7 +21,7 @@ extension SQLiteGatewayStore {
             return try rows.map { row in
                 ExpiredPublicity(
                     creditRecordId: row["credit_record_id"], version: row["version"],
-                    publicityEndsOn: try SQLiteRows.date(row["publicity_ends_on"], what: "CF_GSJZQ"), sourceSystem: row["source_system"])
+                    publicityEndsOn: try StoredValues.date(row["publicity_ends_on"], what: "CF_GSJZQ"), sourceSystem: row["source_system"])
             }
         }
     }

@@ -25,8 +25,8 @@ extension SQLiteGatewayStore {
             return BatchDetails(
                 batchId: id, sourceSystem: row["source_system"], batchNumber: row["batch_number"], bodySHA256: row["body_sha256"],
                 bodyByteCount: row["body_size"], receivedAt: row["received_at"],
-                receivedOn: try SQLiteRows.date(row["received_on"], what: "receivedOn of batch \(id)"),
-                mappingVersion: row["mapping_version"], receipt: try SQLiteRows.storedReceipt(json: row["receipt_json"], batchId: id),
+                receivedOn: try StoredValues.date(row["received_on"], what: "receivedOn of batch \(id)"),
+                mappingVersion: row["mapping_version"], receipt: try StoredValues.storedReceipt(json: row["receipt_json"], batchId: id),
                 hubVersions: hubVersions, creditVersions: creditVersions)
         }
     }
@@ -38,7 +38,7 @@ extension SQLiteGatewayStore {
                     let json: String = row["record_json"]
                     let version: Int = row["version"]
                     return HubRecordVersion(
-                        record: try SQLiteRows.decode(HubRecord.self, json: json, what: "hub record \(recordId) v\(version)"),
+                        record: try StoredValues.decode(HubRecord.self, json: json, what: "hub record \(recordId) v\(version)"),
                         json: Data(json.utf8), provenance: try Self.provenance(row),
                         deliveries: try SQLiteRows.deliveries(db, destinations: [.hub], recordId: recordId, version: version))
                 }
@@ -59,7 +59,7 @@ extension SQLiteGatewayStore {
                 let json: String = row["record_json"]
                 let version: Int = row["version"]
                 return CreditRecordVersion(
-                    record: try SQLiteRows.decode(CreditRecord.self, json: json, what: "credit record \(creditRecordId) v\(version)"),
+                    record: try StoredValues.decode(CreditRecord.self, json: json, what: "credit record \(creditRecordId) v\(version)"),
                     json: Data(json.utf8), provenance: try Self.provenance(row),
                     publishOnCreditZhejiang: row["publish_on_credit_zhejiang"], feedPosition: FeedCursor(sequence: row["seq"]),
                     deliveries: try SQLiteRows.deliveries(db, destinations: [.publisher], recordId: creditRecordId, version: version))
@@ -96,13 +96,13 @@ extension SQLiteGatewayStore {
             ).map { row in
                 let recordId: String = row["record_id"]
                 return TimelinessRow(
-                    recordId: recordId, version: row["version"], action: try SQLiteRows.action(row["action"]),
+                    recordId: recordId, version: row["version"], action: try StoredValues.action(row["action"]),
                     sourceSystem: row["source_system"], responsibleName: row["responsible_name"],
                     responsibleUSCC: row["responsible_uscc"], domain: row["domain"], itemType: row["item_type"],
-                    regionCode: row["region_code"], formedOn: try SQLiteRows.date(row["formed_on"], what: "formedOn of \(recordId)"),
-                    dueOn: try SQLiteRows.date(row["due_on"], what: "dueOn of \(recordId)"),
-                    publishedOn: try (row["published_on"] as String?).map { try SQLiteRows.date($0, what: "publishedOn of \(recordId)") },
-                    receivedOn: try SQLiteRows.date(row["received_on"], what: "receivedOn of \(recordId)"), late: row["late"])
+                    regionCode: row["region_code"], formedOn: try StoredValues.date(row["formed_on"], what: "formedOn of \(recordId)"),
+                    dueOn: try StoredValues.date(row["due_on"], what: "dueOn of \(recordId)"),
+                    publishedOn: try (row["published_on"] as String?).map { try StoredValues.date($0, what: "publishedOn of \(recordId)") },
+                    receivedOn: try StoredValues.date(row["received_on"], what: "receivedOn of \(recordId)"), late: row["late"])
             }
         }
     }
@@ -113,13 +113,13 @@ extension SQLiteGatewayStore {
         let recordId: String = row[idColumn]
         let version: Int = row["version"]
         return VersionDeliveries(
-            recordId: recordId, version: version, action: try SQLiteRows.action(row["action"]),
+            recordId: recordId, version: version, action: try StoredValues.action(row["action"]),
             deliveries: try SQLiteRows.deliveries(db, destinations: destinations, recordId: recordId, version: version))
     }
 
     private static func provenance(_ row: Row) throws -> VersionProvenance {
         VersionProvenance(
-            version: row["version"], action: try SQLiteRows.action(row["action"]), contentHash: row["content_hash"],
+            version: row["version"], action: try StoredValues.action(row["action"]), contentHash: row["content_hash"],
             batchId: row["batch_id"], sourceSystem: row["source_system"], sourceRecordId: row["source_record_id"],
             receivedAt: row["received_at"], mappingVersion: row["mapping_version"], trace: row["trace"], remappedAt: row["remapped_at"])
     }
@@ -150,9 +150,9 @@ extension SQLiteGatewayStore {
                 let id: String = row["id"]
                 return BatchSummary(
                     batchId: id, sourceSystem: row["source_system"], batchNumber: row["batch_number"], receivedAt: row["received_at"],
-                    receivedOn: try SQLiteRows.date(row["received_on"], what: "receivedOn of batch \(id)"), bodyByteCount: row["body_size"],
+                    receivedOn: try StoredValues.date(row["received_on"], what: "receivedOn of batch \(id)"), bodyByteCount: row["body_size"],
                     mappingVersion: row["mapping_version"],
-                    counts: ReceiptCounts(try SQLiteRows.storedReceipt(json: row["receipt_json"], batchId: id).receipt))
+                    counts: ReceiptCounts(try StoredValues.storedReceipt(json: row["receipt_json"], batchId: id).receipt))
             }
         }
     }

@@ -26,10 +26,10 @@ extension SQLiteGatewayStore {
             throw StoreError(.notFound, "There is no such hub record version to replace.", context: context)
         }
         let deliveries = try SQLiteRows.deliveries(db, destinations: [.hub], recordId: record.recordId, version: record.version)
-        try ensureReplaceable(deliveries, context: context)
+        try ReplacementRules.ensureReplaceable(deliveries, context: context)
 
         var hub = record
-        hub.action = try SQLiteRows.action(stored["action"])
+        hub.action = try StoredValues.action(stored["action"])
         hub.source.batchId = stored["batch_id"]
         try db.execute(
             sql: """
@@ -62,10 +62,10 @@ extension SQLiteGatewayStore {
             throw StoreError(.notFound, "There is no such credit record version to replace.", context: context)
         }
         let deliveries = try SQLiteRows.deliveries(db, destinations: [.publisher], recordId: record.creditRecordId, version: record.version)
-        try ensureReplaceable(deliveries, context: context)
+        try ReplacementRules.ensureReplaceable(deliveries, context: context)
 
         var credit = record
-        credit.action = try SQLiteRows.action(stored["action"])
+        credit.action = try StoredValues.action(stored["action"])
         credit.source.batchId = stored["batch_id"]
         try db.execute(
             sql: """
@@ -80,18 +80,5 @@ extension SQLiteGatewayStore {
         let dead = deliveries.filter { $0.state == .dead }.map(\.id)
         try requeueDead(db, ids: dead, note: "requeued after re-mapping with mapping \(replacement.mappingVersion)", now: now)
         return dead
-    }
-
-    /// A receiver that has (or is being sent) a version keeps it and ignores the same version with other content.
-    private static func ensureReplaceable(_ deliveries: [OutboxEntry], context: [String: String]) throws {
-        let blocking = deliveries.filter { $0.state == .delivered || $0.state == .inflight }
-        guard blocking.isEmpty else {
-            var context = context
-            context["entries"] = blocking.map { "\($0.id) \($0.destination.rawValue) \($0.state.rawValue)" }.joined(separator: "; ")
-            throw StoreError(
-                .versionNotReplaceable,
-                "A receiver already has this version or is receiving it; send the fix as a new version (a resend from the source).",
-                context: context)
-        }
     }
 }

@@ -2,109 +2,97 @@ import ExchangeStandard
 import Foundation
 import GRDB
 
-/// Row reading shared by the SQLite store's files: latest versions, outbox entries, stored JSON.
+/// Row reading shared by the SQLite store's files: the versioning snapshot of a batch, outbox entries.
 enum SQLiteRows {
-    struct LatestHub {
-        var latest: LatestVersion
-        var dueOn: LocalDate
-        var late: Bool
-    }
+    /// The ids a single `IN (…)` list holds: well below SQLite's limit on bound parameters, whatever the batch size.
+    static let idsPerQuery = 500
 
-    struct LatestCredit {
-        var latest: LatestVersion
-    }
-
-    static func latestHubVersion(_ db: Database, recordId: String) throws -> LatestHub? {
-        guard
-            let row = try Row.fetchOne(
+    /// Reads what ``BatchPlanner`` needs about the records of a batch, inside the commit's write transaction.
+    static func versioningSnapshot(_ db: Database, _ reads: VersioningReads) throws -> VersioningSnapshot {
+        var snapshot = VersioningSnapshot()
+        for ids in chunks(reads.hubRecordIds) {
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT version, action, content_hash, due_on, late FROM hub_record_version
-                    WHERE record_id = ? ORDER BY version DESC LIMIT 1
+                    SELECT h.record_id, h.version, h.action, h.content_hash, h.due_on, h.late FROM hub_record_version h
+                    WHERE h.record_id IN (\(placeholders(ids.count)))
+                      AND h.version = (SELECT MAX(version) FROM hub_record_version WHERE record_id = h.record_id)
                     """,
-                arguments: [recordId])
-        else { return nil }
-        return LatestHub(
-            latest: LatestVersion(version: row["version"], action: try action(row["action"]), contentHash: row["content_hash"]),
-            dueOn: try date(row["due_on"], what: "dueOn of \(recordId)"), late: row["late"])
-    }
-
-    static func latestCreditVersion(_ db: Database, creditRecordId: String) throws -> LatestCredit? {
-        guard
-            let row = try Row.fetchOne(
+                arguments: StatementArguments(ids))
+            for row in rows {
+                let id: String = row["record_id"]
+                snapshot.hubs[id] = StoredHubState(
+                    latest: LatestVersion(version: row["version"], action: try StoredValues.action(row["action"]), contentHash: row["content_hash"]),
+                    dueOn: try StoredValues.date(row["due_on"], what: "dueOn of \(id)"), late: row["late"])
+            }
+        }
+        func latestCredit(json: String, where condition: String) -> String {
+            """
+            SELECT c.credit_record_id, c.version, c.action, c.content_hash, c.hub_record_id, c.publish_on_credit_zhejiang, \(json)
+            FROM credit_record_version c
+            WHERE \(condition)
+              AND c.version = (SELECT MAX(version) FROM credit_record_version WHERE credit_record_id = c.credit_record_id)
+            """
+        }
+        func addCredits(_ rows: [Row], withJSON: Bool) throws {
+            for row in rows {
+                snapshot.merge(
+                    credit: row["credit_record_id"],
+                    StoredCreditState(
+                        latest: LatestVersion(
+                            version: row["version"], action: try StoredValues.action(row["action"]), contentHash: row["content_hash"]),
+                        hubRecordId: row["hub_record_id"], publishable: row["publish_on_credit_zhejiang"],
+                        recordJSON: withJSON ? row["record_json"] as String : nil))
+            }
+        }
+        for ids in chunks(reads.creditRecordIds) {
+            let sql = latestCredit(json: "NULL AS record_json", where: "c.credit_record_id IN (\(placeholders(ids.count)))")
+            try addCredits(try Row.fetchAll(db, sql: sql, arguments: StatementArguments(ids)), withJSON: false)
+        }
+        // Credit records of withdrawn hub records, with their JSON: the planner withdraws those the drafts no longer list.
+        for ids in chunks(reads.withdrawnHubRecordIds) {
+            let sql = latestCredit(
+                json: "c.record_json",
+                where:
+                    "c.credit_record_id IN (SELECT credit_record_id FROM credit_record_version WHERE hub_record_id IN (\(placeholders(ids.count))))")
+            try addCredits(try Row.fetchAll(db, sql: sql, arguments: StatementArguments(ids)), withJSON: true)
+        }
+        for ids in chunks(snapshot.credits.keys.sorted()) {
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT version, action, content_hash FROM credit_record_version
-                    WHERE credit_record_id = ? ORDER BY version DESC LIMIT 1
+                    SELECT o.record_id, o.operation FROM outbox o
+                    WHERE o.destination = 'publisher' AND o.record_id IN (\(placeholders(ids.count)))
+                      AND o.id = (SELECT id FROM outbox WHERE destination = 'publisher' AND record_id = o.record_id
+                                  ORDER BY version DESC, id DESC LIMIT 1)
                     """,
-                arguments: [creditRecordId])
-        else { return nil }
-        return LatestCredit(
-            latest: LatestVersion(version: row["version"], action: try action(row["action"]), contentHash: row["content_hash"]))
-    }
-
-    /// Whether the last publisher operation enqueued for the credit record is a `put`: Credit Zhejiang shows it,
-    /// or will once the outbox delivers (a dead `put` still counts: it can be replayed).
-    static func isCurrentlyPublished(_ db: Database, creditRecordId: String) throws -> Bool {
-        let operation = try String.fetchOne(
-            db,
-            sql: """
-                SELECT operation FROM outbox WHERE destination = 'publisher' AND record_id = ?
-                ORDER BY version DESC, id DESC LIMIT 1
-                """,
-            arguments: [creditRecordId])
-        return operation == OutboxOperation.put.rawValue
-    }
-
-    static func storedReceipt(json: String, batchId: String) throws -> StoredReceipt {
-        let data = Data(json.utf8)
-        return StoredReceipt(receipt: try decode(BatchReceipt.self, json: json, what: "receipt of batch \(batchId)"), json: data)
-    }
-
-    static func decode<Value: Decodable>(_ type: Value.Type, json: String, what: String) throws -> Value {
-        do {
-            return try StoreJSON.decode(type, fromText: json)
-        } catch {
-            throw StoreError(.corruptData, "The stored \(what) does not decode.", underlying: error)
+                arguments: StatementArguments(ids))
+            for row in rows {
+                let operation: String = row["operation"]
+                snapshot.lastPublisherOperations[row["record_id"]] = OutboxOperation(rawValue: operation)
+            }
         }
+        return snapshot
     }
 
-    static func action(_ text: String) throws -> RecordAction {
-        guard let action = RecordAction(rawValue: text) else {
-            throw StoreError(.corruptData, "Unknown record action '\(text)' in the store.")
-        }
-        return action
+    private static func chunks(_ ids: [String]) -> [[String]] {
+        stride(from: 0, to: ids.count, by: idsPerQuery).map { Array(ids[$0..<min($0 + idsPerQuery, ids.count)]) }
     }
 
-    static func date(_ text: String, what: String) throws -> LocalDate {
-        guard let date = LocalDate(iso: text) else {
-            throw StoreError(.corruptData, "The stored \(what) is not a YYYY-MM-DD date: '\(text)'.")
-        }
-        return date
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
     // MARK: - Outbox entries
 
     /// The columns ``outboxEntry(_:)`` reads, prefixed with a table alias when given.
     static func outboxColumns(_ alias: String = "") -> String {
-        let prefix = alias.isEmpty ? "" : "\(alias)."
-        return [
-            "id", "destination", "record_id", "version", "operation", "batch_id", "source_system", "state", "attempts",
-            "next_attempt_at", "lease_owner", "lease_expires_at", "last_error", "created_at", "delivered_at", "dead_reason",
-            "dead_at", "takedown_reason",
-        ].map { prefix + $0 }.joined(separator: ", ")
+        StoredValues.outboxColumns(alias)
     }
 
     static func outboxEntry(_ row: Row) throws -> OutboxEntry {
-        let destinationText: String = row["destination"]
-        let operationText: String = row["operation"]
-        let stateText: String = row["state"]
-        guard let destination = OutboxDestination(rawValue: destinationText), let operation = OutboxOperation(rawValue: operationText),
-            let state = OutboxState(rawValue: stateText)
-        else {
-            throw StoreError(
-                .corruptData, "An outbox row has an unknown destination, operation or state.", context: ["entryId": "\(row["id"] as Int64)"])
-        }
+        let (destination, operation, state) = try StoredValues.outboxCodes(
+            destination: row["destination"], operation: row["operation"], state: row["state"], entryId: row["id"])
         return OutboxEntry(
             id: row["id"], destination: destination, recordId: row["record_id"], version: row["version"], operation: operation,
             batchId: row["batch_id"], sourceSystem: row["source_system"], state: state, attempts: row["attempts"],

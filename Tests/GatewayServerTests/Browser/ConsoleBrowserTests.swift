@@ -43,7 +43,7 @@ struct ConsoleBrowserTests {
     )
     func operatorSession() async throws {
         try #require(Chromium.executable != nil, "headless Chromium is needed: scripts/ensure-deps installs Debian's chromium")
-        let harness = try GatewayTestHarness()
+        let harness = try await GatewayTestHarness()
         defer { harness.remove() }
         try await harness.serve { port in
             let api = API(base: "http://127.0.0.1:\(port)")

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// A generation counter rather than a value: a waiter reads the generation *before* it checks the database and
 /// then waits only while the generation is unchanged, so a commit between its check and its wait is never missed.
-/// Only this process's commits signal; other writers are seen by polling (``SQLiteGatewayStore/Configuration``).
+/// Shared by both stores: SQLite signals this process's commits and sees other writers by polling; PostgreSQL also
+/// signals on every `NOTIFY` from another node, and polls in case a notification was lost with its connection.
 final class CommitSignal: Sendable {
     private struct State {
         var generation: UInt64 = 0
@@ -57,6 +58,30 @@ final class CommitSignal: Sendable {
         } onCancel: {
             let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
             waiter?.resume()
+        }
+    }
+}
+
+extension CommitSignal {
+    /// The long-poll loop of ``GatewayStore/waitForCreditCommit(after:timeout:)``: true as soon as `hasEntries`
+    /// does, false after `timeout`; re-checks on every signal and at least every `pollInterval`.
+    func waitForCommit(
+        timeout: Duration, pollInterval: Duration, hasEntries: () async throws -> Bool
+    ) async throws -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            // Generation first, database second: a commit landing between the two still wakes the wait below.
+            let generation = self.generation
+            if try await hasEntries() {
+                return true
+            }
+            let remaining = clock.now.duration(to: deadline)
+            if remaining <= .zero {
+                return false
+            }
+            await wait(whileGenerationIs: generation, timeout: min(remaining, pollInterval))
+            try Task.checkCancellation()
         }
     }
 }
