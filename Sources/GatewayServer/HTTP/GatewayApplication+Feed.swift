@@ -10,7 +10,8 @@ extension GatewayApplication {
     /// `GET /v1/feeds/credit?after=<cursor>&limit=<n>&wait=<seconds>`: every credit record version in commit
     /// order, unmasked (an authenticated government channel), for registered consumers.
     ///
-    /// Completeness under concurrent commits rests on the store's ordering guarantee (see `SQLiteGatewayStore+Feed`):
+    /// Completeness under concurrent commits, also across nodes, rests on the store's ordering guarantee (see
+    /// `SQLiteGatewayStore+Feed` and `PostgresBatchCommit.appendInCommitOrder`):
     /// the cursor is a position in commit order, so a page never ends before a version that commits later with a
     /// lower position.
     func creditFeed(_ request: Request) async throws -> Response {

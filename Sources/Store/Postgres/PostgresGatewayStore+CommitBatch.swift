@@ -1,5 +1,6 @@
 import ExchangeStandard
 import Foundation
+import NIOCore
 import PostgresNIO
 
 extension PostgresGatewayStore {
@@ -9,7 +10,7 @@ extension PostgresGatewayStore {
     ///    commits, fails with a unique violation and is run again, finding the batch (`duplicate`);
     /// 3. the raw body, chunk by chunk (no record lock held yet, so a large body delays no other batch);
     /// 4. the advisory locks of every hub and credit record of the batch, in key order, then the versioning reads
-    ///    (``BatchPlanner`` decides), then the version and outbox rows;
+    ///    (``BatchPlanner`` decides), then the version and outbox rows (three statements, see `insertVersions`);
     /// 5. the global feed lock, last: feed positions, the audit link and `NOTIFY`, then COMMIT.
     ///
     /// Locks are taken in a fixed order (batch key, records by key, feed), so commits queue rather than deadlock;
@@ -112,12 +113,7 @@ struct PostgresBatchCommit {
             try await PostgresLocks.lockRecords(session, try orphans.map { try $0("credit_record_id", as: String.self) })
         }
         let plan = try BatchPlanner.plan(submission, snapshot: try await PostgresRows.versioningSnapshot(session, reads))
-        for write in plan.writes {
-            switch write {
-            case .hub(let hub): try await insertHubVersion(hub)
-            case .credit(let credit): try await insertCreditVersion(credit)
-            }
-        }
+        try await insertVersions(plan)
         try await session.execute("UPDATE batch SET receipt_json = \(String(decoding: plan.receiptJSON, as: UTF8.self)) WHERE id = \(batchId)")
         try await appendInCommitOrder(plan)
         return .committed(StoredReceipt(receipt: plan.receipt, json: plan.receiptJSON))
@@ -140,50 +136,98 @@ struct PostgresBatchCommit {
 
     // MARK: - Writes
 
-    private func insertHubVersion(_ planned: PlannedHubVersion) async throws {
-        let hub = planned.record
-        try await session.execute(
-            try """
-            INSERT INTO hub_record_version (
-                record_id, version, action, content_hash, batch_id, source_system, source_record_id, received_at,
-                received_on, mapping_version, record_json, trace, responsible_name, responsible_uscc, domain,
-                item_type, region_code, formed_on, due_on, published_on, late)
-            VALUES (\(hub.recordId), \(hub.version), \(hub.action.rawValue), \(planned.contentHash), \(batchId),
-                    \(submission.sourceSystem), \(planned.sourceRecordId), \(submission.receivedAt),
-                    \(submission.receivedOn.description)::date, \(submission.mappingVersion), \(planned.json),
-                    \(planned.trace), \(hub.responsible.name), \(hub.responsible.uscc), \(hub.domain),
-                    \(hub.itemType), \(hub.regionCode), \(hub.formedOn.description)::date, \(hub.dueOn.description)::date,
-                    \(hub.publishedOn?.description)::date, \(hub.late))
-            """)
-        try await insertOutbox(destination: .hub, recordId: hub.recordId, version: hub.version, operation: .upsert)
-    }
-
-    private func insertCreditVersion(_ planned: PlannedCreditVersion) async throws {
-        let record = planned.record
-        try await session.execute(
-            try """
-            INSERT INTO credit_record_version (
-                credit_record_id, version, action, content_hash, hub_record_id, batch_id, source_system,
-                source_record_id, received_at, mapping_version, publish_on_credit_zhejiang, publicity_ends_on,
-                record_json, trace)
-            VALUES (\(record.creditRecordId), \(record.version), \(record.action.rawValue), \(planned.contentHash),
-                    \(record.hubRecordId), \(batchId), \(submission.sourceSystem), \(planned.sourceRecordId),
-                    \(submission.receivedAt), \(submission.mappingVersion), \(planned.publishable),
-                    \(record.CF_GSJZQ?.description)::date, \(planned.json), \(planned.trace))
-            """)
-        // Its feed position is assigned at the end of the transaction, under the feed lock.
-        if let operation = planned.publisherOperation {
-            try await insertOutbox(destination: .publisher, recordId: record.creditRecordId, version: record.version, operation: operation)
+    /// The plan's rows in three statements, whatever the batch size: hub versions, credit versions, outbox entries,
+    /// each an `INSERT … SELECT … FROM unnest(<one array per column>) WITH ORDINALITY … ORDER BY position`.
+    ///
+    /// Row by row, a batch would cost several round trips per record (a 200,000-record batch, minutes). The order
+    /// still matters for the outbox: ids are claim order, and a record's entries must follow the plan (a hub entry,
+    /// then its credit records' entries). PostgreSQL computes the identity default (a volatile `nextval`) above the
+    /// sorted `SELECT`, so ids follow `position`. Optional columns travel as a value array plus a null-flag array:
+    /// PostgresNIO binds arrays of non-optional elements only.
+    private func insertVersions(_ plan: BatchPlan) async throws {
+        let hubs = plan.writes.compactMap { if case .hub(let hub) = $0 { hub } else { nil } }
+        let credits = plan.creditVersions
+        if !hubs.isEmpty {
+            let records = hubs.map(\.record)
+            try await session.execute(
+                """
+                INSERT INTO hub_record_version (
+                    record_id, version, action, content_hash, batch_id, source_system, source_record_id, received_at,
+                    received_on, mapping_version, record_json, trace, responsible_name, responsible_uscc, domain,
+                    item_type, region_code, formed_on, due_on, published_on, late)
+                SELECT t.record_id, t.version, t.action, t.content_hash, \(batchId), \(submission.sourceSystem), t.source_record_id,
+                       \(submission.receivedAt), \(submission.receivedOn.description)::date, \(submission.mappingVersion), t.record_json,
+                       t.trace, t.responsible_name, CASE WHEN t.uscc_is_null THEN NULL ELSE t.responsible_uscc END, t.domain,
+                       t.item_type, t.region_code, t.formed_on::date, t.due_on::date,
+                       CASE WHEN t.published_is_null THEN NULL ELSE t.published_on::date END, t.late
+                FROM unnest(
+                    \(records.map(\.recordId))::text[], \(records.map(\.version))::int8[], \(records.map(\.action.rawValue))::text[],
+                    \(hubs.map(\.contentHash))::text[], \(hubs.map(\.sourceRecordId))::text[], \(hubs.map(\.json))::text[],
+                    \(hubs.map { ByteBuffer(bytes: $0.trace) })::bytea[], \(records.map(\.responsible.name))::text[],
+                    \(records.map { $0.responsible.uscc ?? "" })::text[], \(records.map { $0.responsible.uscc == nil })::bool[],
+                    \(records.map(\.domain))::text[], \(records.map(\.itemType))::text[], \(records.map(\.regionCode))::text[],
+                    \(records.map(\.formedOn.description))::text[], \(records.map(\.dueOn.description))::text[],
+                    \(records.map { $0.publishedOn?.description ?? "" })::text[], \(records.map { $0.publishedOn == nil })::bool[],
+                    \(records.map(\.late))::bool[]
+                ) WITH ORDINALITY AS t(
+                    record_id, version, action, content_hash, source_record_id, record_json, trace, responsible_name,
+                    responsible_uscc, uscc_is_null, domain, item_type, region_code, formed_on, due_on, published_on,
+                    published_is_null, late, position)
+                ORDER BY t.position
+                """)
         }
-    }
-
-    private func insertOutbox(destination: OutboxDestination, recordId: String, version: Int, operation: OutboxOperation) async throws {
+        if !credits.isEmpty {
+            let records = credits.map(\.record)
+            try await session.execute(
+                """
+                INSERT INTO credit_record_version (
+                    credit_record_id, version, action, content_hash, hub_record_id, batch_id, source_system,
+                    source_record_id, received_at, mapping_version, publish_on_credit_zhejiang, publicity_ends_on,
+                    record_json, trace)
+                SELECT t.credit_record_id, t.version, t.action, t.content_hash, t.hub_record_id, \(batchId), \(submission.sourceSystem),
+                       t.source_record_id, \(submission.receivedAt), \(submission.mappingVersion), t.publishable,
+                       CASE WHEN t.ends_is_null THEN NULL ELSE t.publicity_ends_on::date END, t.record_json, t.trace
+                FROM unnest(
+                    \(records.map(\.creditRecordId))::text[], \(records.map(\.version))::int8[], \(records.map(\.action.rawValue))::text[],
+                    \(credits.map(\.contentHash))::text[], \(records.map(\.hubRecordId))::text[], \(credits.map(\.sourceRecordId))::text[],
+                    \(credits.map(\.publishable))::bool[], \(records.map { $0.CF_GSJZQ?.description ?? "" })::text[],
+                    \(records.map { $0.CF_GSJZQ == nil })::bool[], \(credits.map(\.json))::text[],
+                    \(credits.map { ByteBuffer(bytes: $0.trace) })::bytea[]
+                ) WITH ORDINALITY AS t(
+                    credit_record_id, version, action, content_hash, hub_record_id, source_record_id, publishable,
+                    publicity_ends_on, ends_is_null, record_json, trace, position)
+                ORDER BY t.position
+                """)
+        }
+        // Its feed positions are assigned at the end of the transaction, under the feed lock.
+        var destinations: [String] = []
+        var recordIds: [String] = []
+        var versions: [Int] = []
+        var operations: [String] = []
+        for write in plan.writes {
+            switch write {
+            case .hub(let hub):
+                destinations.append(OutboxDestination.hub.rawValue)
+                recordIds.append(hub.record.recordId)
+                versions.append(hub.record.version)
+                operations.append(OutboxOperation.upsert.rawValue)
+            case .credit(let credit):
+                guard let operation = credit.publisherOperation else { continue }
+                destinations.append(OutboxDestination.publisher.rawValue)
+                recordIds.append(credit.record.creditRecordId)
+                versions.append(credit.record.version)
+                operations.append(operation.rawValue)
+            }
+        }
+        guard !destinations.isEmpty else { return }
         try await session.execute(
             """
             INSERT INTO outbox (destination, record_id, version, operation, batch_id, source_system, state, attempts,
                                 next_attempt_at, created_at)
-            VALUES (\(destination.rawValue), \(recordId), \(version), \(operation.rawValue), \(batchId), \(submission.sourceSystem),
-                    'pending', 0, \(now), \(now))
+            SELECT t.destination, t.record_id, t.version, t.operation, \(batchId), \(submission.sourceSystem), 'pending', 0, \(now), \(now)
+            FROM unnest(\(destinations)::text[], \(recordIds)::text[], \(versions)::int8[], \(operations)::text[])
+                 WITH ORDINALITY AS t(destination, record_id, version, operation, position)
+            ORDER BY t.position
             """)
     }
 

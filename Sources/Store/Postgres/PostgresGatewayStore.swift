@@ -185,6 +185,7 @@ public final class PostgresGatewayStore: GatewayStore {
     ) -> Task<Void, Never> {
         Task {
             var connectionId = 0
+            var failing = false
             while !Task.isCancelled {
                 connectionId += 1
                 do {
@@ -198,6 +199,10 @@ public final class PostgresGatewayStore: GatewayStore {
                     do {
                         try await withTaskCancellationHandler {
                             try await listener.listen(on: feedChannel) { notifications in
+                                if failing {
+                                    logger.info("credit feed listener connected again")
+                                    failing = false
+                                }
                                 signal.signal()
                                 for try await _ in notifications {
                                     signal.signal()
@@ -212,7 +217,9 @@ public final class PostgresGatewayStore: GatewayStore {
                     try? await listener.close()
                     if let failure { throw failure }
                 } catch {
-                    if !Task.isCancelled {
+                    // Logged once per outage, not on every reconnection attempt.
+                    if !Task.isCancelled && !failing {
+                        failing = true
                         logger.warning(
                             "credit feed listener lost its connection; long polls fall back to polling until it reconnects",
                             metadata: ["error": "\(String(reflecting: error))"])

@@ -11,16 +11,12 @@ import GRDB
 /// so "everything after my cursor" never skips a version that commits later. `AUTOINCREMENT` (not plain rowid)
 /// so that a value is never reused even if rows were deleted.
 ///
-/// What the PostgreSQL store needs instead: there, sequences (`bigserial`, identity) are handed out at INSERT time
-/// and transactions commit in any order, so a reader can see seq 11 committed while seq 10 is still in flight and
-/// would skip 10 forever. Either
-/// - append to the log under a transaction-level advisory lock taken last in the commit transaction
-///   (`SELECT pg_advisory_xact_lock(<feed lock key>)`, then `seq = max(seq) + 1` or `nextval`): log appends, and
-///   hence commits, are serialized for the short tail of the transaction only; or
-/// - keep the sequence, store `pg_current_xact_id()` with each row, and let readers return only rows below the
-///   snapshot's `xmin` (`pg_snapshot_xmin(pg_current_snapshot())`), i.e. rows no in-flight transaction can precede.
-/// The first is simpler and also serves the audit chain, which needs the same serialization; the batch commit
-/// rate (batches, not records) makes the lock cheap. Long polls there use `LISTEN`/`NOTIFY` on commit.
+/// What the PostgreSQL store does instead: there, sequences (`bigserial`, identity) are handed out at INSERT time
+/// and transactions commit in any order, so a reader could see seq 11 committed while seq 10 is still in flight
+/// and would skip 10 forever. ``PostgresGatewayStore`` assigns positions as the last step of the commit, under a
+/// transaction-level advisory lock held to the commit (`PostgresBatchCommit.appendInCommitOrder`), which also
+/// serves the audit chain. (The alternative, storing `pg_current_xact_id()` per row and serving only rows below
+/// the reader snapshot's `xmin`, needs no lock but makes every reader reason about transaction ids.)
 enum SQLiteFeed {
     static func append(_ db: Database, creditRecordId: String, version: Int) throws {
         try db.execute(sql: "INSERT INTO credit_feed (credit_record_id, version) VALUES (?, ?)", arguments: [creditRecordId, version])
