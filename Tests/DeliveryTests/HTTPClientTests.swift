@@ -97,7 +97,7 @@ struct HTTPClientTests {
             let request = OutboundRequest(
                 method: .get,
                 url: "http://127.0.0.1:\(blackHole.port)/",
-                timeouts: .init(connect: .milliseconds(300), total: .seconds(20))
+                timeouts: .init(connect: .milliseconds(300), total: .seconds(60))
             )
             let started = ContinuousClock.now
             let result = await sendResult(client, request)
@@ -108,8 +108,9 @@ struct HTTPClientTests {
             }
             #expect(error.kind == .timeout)
             #expect(error.message.contains("onnect"))
-            // The connect timeout (0.3 s) fired, not the total (20 s): well before the total, whatever the load.
-            #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(10))
+            // The connect timeout (0.3 s) fired, not the total (60 s): the message names the connect phase, and it
+            // came well before the total, whatever the load on the machine.
+            #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(30))
         }
     }
 
