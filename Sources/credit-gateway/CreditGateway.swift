@@ -6,7 +6,10 @@ struct CreditGateway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credit-gateway",
         abstract: "Zhejiang public-resource disclosure and trading-credit exchange gateway (公共资源配置信息与信用记录交换网关).",
-        subcommands: [ServeCommand.self, TranslateCommand.self, MappingsCommand.self, TokenCommand.self, AuditCommand.self, ReplayCommand.self, ReportCommand.self]
+        subcommands: [
+            ServeCommand.self, TranslateCommand.self, MappingsCommand.self, TokenCommand.self, AuditCommand.self, ReplayCommand.self,
+            ReportCommand.self,
+        ]
     )
 }
 

@@ -1,8 +1,8 @@
 import ArgumentParser
+import ExchangeStandard
 import Foundation
 import GatewayServer
 import Mapping
-import ExchangeStandard
 import Store
 
 /// `credit-gateway report timeliness`: the disclosure-timeliness report for the performance assessment.

@@ -32,7 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("store"), help: "Store: sqlite:<path> or postgres://user@host:port/database; overrides the configuration.")
     var storeURL: String?
 
-    @Flag(name: .customLong("stand-ins"), help: "Also run the stand-in trading hub and Credit Zhejiang publisher and deliver to them (on with --demo).")
+    @Flag(
+        name: .customLong("stand-ins"), help: "Also run the stand-in trading hub and Credit Zhejiang publisher and deliver to them (on with --demo).")
     var standIns = false
 
     @Option(name: .customLong("stand-in-ports"), help: "Ports of the stand-in hub and publisher.")
@@ -90,14 +91,16 @@ struct ServeCommand: AsyncParsableCommand {
         // The workers log each health change themselves; the board keeps it for the console and the metrics.
         if let hub = configuration.destinations.hub {
             let worker = OutboxWorker(
-                receiver: .tradingHub(HubDeliveryProtocol(endpoint: Self.endpoint(hub))), queue: queue, client: client, configuration: workerConfiguration, logger: logger,
+                receiver: .tradingHub(HubDeliveryProtocol(endpoint: Self.endpoint(hub))), queue: queue, client: client,
+                configuration: workerConfiguration, logger: logger,
                 onHealthEvent: { board.record($0, $1) })
             board.register(.tradingHub)
             services.append(OutboxWorkerService(worker: worker))
         }
         if let publisher = configuration.destinations.publisher {
             let worker = OutboxWorker(
-                receiver: .creditZhejiang(PublisherDeliveryProtocol(endpoint: Self.endpoint(publisher))), queue: queue, client: client, configuration: workerConfiguration, logger: logger,
+                receiver: .creditZhejiang(PublisherDeliveryProtocol(endpoint: Self.endpoint(publisher))), queue: queue, client: client,
+                configuration: workerConfiguration, logger: logger,
                 onHealthEvent: { board.record($0, $1) })
             board.register(.creditZhejiang)
             services.append(OutboxWorkerService(worker: worker))
@@ -106,8 +109,11 @@ struct ServeCommand: AsyncParsableCommand {
 
         let scheme = configuration.server.tls == nil ? "http" : "https"
         logger.info(
-            "credit-gateway listening on \(scheme)://\(configuration.server.host):\(configuration.server.port) with \(mappings.mappings.count) mappings, store \(location)")
-        logger.info("console: \(scheme)://\(configuration.server.host):\(configuration.server.port)/console · metrics: /metrics · reload mappings: kill -HUP \(getpid())")
+            "credit-gateway listening on \(scheme)://\(configuration.server.host):\(configuration.server.port) with \(mappings.mappings.count) mappings, store \(location)"
+        )
+        logger.info(
+            "console: \(scheme)://\(configuration.server.host):\(configuration.server.port)/console · metrics: /metrics · reload mappings: kill -HUP \(getpid())"
+        )
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
@@ -121,7 +127,9 @@ struct ServeCommand: AsyncParsableCommand {
     static func endpoint(_ destination: GatewayConfiguration.Destination) -> ReceiverEndpoint {
         ReceiverEndpoint(
             baseURL: destination.baseURL, bearerToken: destination.bearerToken,
-            tls: .init(caBundlePath: destination.caBundlePath, clientCertificatePath: destination.clientCertificatePath, clientKeyPath: destination.clientKeyPath))
+            tls: .init(
+                caBundlePath: destination.caBundlePath, clientCertificatePath: destination.clientCertificatePath,
+                clientKeyPath: destination.clientKeyPath))
     }
 }
 
@@ -153,7 +161,9 @@ enum DemoConfiguration {
         var configuration = base
         for sample in samples where !configuration.sources.contains(where: { $0.id == sample.id }) {
             configuration.sources.append(
-                .init(id: sample.id, tokenSHA256: GatewayServer.Tokens.sha256Hex(tokens.sources[sample.id]!), domains: sample.domains, regionPrefixes: ["33"]))
+                .init(
+                    id: sample.id, tokenSHA256: GatewayServer.Tokens.sha256Hex(tokens.sources[sample.id]!), domains: sample.domains,
+                    regionPrefixes: ["33"]))
         }
         configuration.operators.append(.init(name: "demo-operator", tokenSHA256: GatewayServer.Tokens.sha256Hex(tokens.operatorToken)))
         print("Demo tokens (also in \(file)):")

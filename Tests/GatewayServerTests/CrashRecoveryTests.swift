@@ -44,7 +44,8 @@ final class GatewayProcess: @unchecked Sendable {
     func get(_ path: String, token: String? = nil) async throws -> OutboundResponse {
         try await client.send(
             OutboundRequest(
-                method: .get, url: "http://127.0.0.1:\(port)\(path)", headers: token.map { [.init(name: "Authorization", value: "Bearer \($0)")] } ?? [],
+                method: .get, url: "http://127.0.0.1:\(port)\(path)",
+                headers: token.map { [.init(name: "Authorization", value: "Bearer \($0)")] } ?? [],
                 timeouts: .init(connect: .seconds(1), total: .seconds(5))))
     }
 
@@ -86,8 +87,10 @@ struct CrashRecoveryTests {
 
     /// The nb-gpp sample as batch `n`: its own batch number and record ids, so every batch is new content.
     static func batch(_ n: Int) throws -> Data {
-        let text = try String(contentsOf: GatewayTestHarness.root.appendingPathComponent("Mappings/tests/nb-gpp/NBZC-2024-1120-01.xml"), encoding: .utf8)
-        return Data(text.replacingOccurrences(of: "NBZC-2024-1120-01", with: "CRASH-\(n)").replacingOccurrences(of: "NBCG-2024-", with: "NBCG-K\(n)-").utf8)
+        let text = try String(
+            contentsOf: GatewayTestHarness.root.appendingPathComponent("Mappings/tests/nb-gpp/NBZC-2024-1120-01.xml"), encoding: .utf8)
+        return Data(
+            text.replacingOccurrences(of: "NBZC-2024-1120-01", with: "CRASH-\(n)").replacingOccurrences(of: "NBCG-2024-", with: "NBCG-K\(n)-").utf8)
     }
 
     @Test("after SIGKILL mid-stream every acknowledged batch is complete and readable, and no other batch is half-stored")
@@ -97,14 +100,14 @@ struct CrashRecoveryTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("gateway.yaml")
         try """
-            dataDirectory: "\(directory.appendingPathComponent("data").path)"
-            mappingsDirectory: "\(GatewayTestHarness.root.appendingPathComponent("Mappings").path)"
-            limits: {requestsPerMinutePerSource: 100000, concurrentBatchesPerSource: 8}
-            sources:
-              - {id: "nb-gpp", tokenSHA256: "\(Tokens.sha256Hex(Self.token))", domains: ["PROCUREMENT"]}
-            operators:
-              - {name: "ops", tokenSHA256: "\(Tokens.sha256Hex(Self.operatorToken))"}
-            """.write(to: config, atomically: true, encoding: .utf8)
+        dataDirectory: "\(directory.appendingPathComponent("data").path)"
+        mappingsDirectory: "\(GatewayTestHarness.root.appendingPathComponent("Mappings").path)"
+        limits: {requestsPerMinutePerSource: 100000, concurrentBatchesPerSource: 8}
+        sources:
+          - {id: "nb-gpp", tokenSHA256: "\(Tokens.sha256Hex(Self.token))", domains: ["PROCUREMENT"]}
+        operators:
+          - {name: "ops", tokenSHA256: "\(Tokens.sha256Hex(Self.operatorToken))"}
+        """.write(to: config, atomically: true, encoding: .utf8)
 
         let first = try GatewayProcess(configFile: config.path, port: GatewayProcess.freePort())
         defer { first.stop() }
@@ -194,16 +197,16 @@ struct DeliveryCrashTests {
                     "  - {id: \"\(id)\", tokenSHA256: \"\(Tokens.sha256Hex(token))\", domains: [\"\(GatewayTestHarness.domains[id]!)\"]}"
                 }.sorted().joined(separator: "\n")
                 try """
-                    dataDirectory: "\(directory.appendingPathComponent("data").path)"
-                    mappingsDirectory: "\(GatewayTestHarness.root.appendingPathComponent("Mappings").path)"
-                    deliveryLeaseSeconds: 2
-                    limits: {requestsPerMinutePerSource: 100000}
-                    destinations:
-                      hub: {baseURL: "\(hubURL)"}
-                      publisher: {baseURL: "\(publisherURL)"}
-                    sources:
-                    \(sources)
-                    """.write(to: config, atomically: true, encoding: .utf8)
+                dataDirectory: "\(directory.appendingPathComponent("data").path)"
+                mappingsDirectory: "\(GatewayTestHarness.root.appendingPathComponent("Mappings").path)"
+                deliveryLeaseSeconds: 2
+                limits: {requestsPerMinutePerSource: 100000}
+                destinations:
+                  hub: {baseURL: "\(hubURL)"}
+                  publisher: {baseURL: "\(publisherURL)"}
+                sources:
+                \(sources)
+                """.write(to: config, atomically: true, encoding: .utf8)
 
                 let first = try GatewayProcess(configFile: config.path, port: GatewayProcess.freePort())
                 defer { first.stop() }

@@ -17,12 +17,15 @@ struct CreditFeedTests {
         try await GatewayTestHarness(backend) { $0.consumers = [.init(name: "credit-platform", tokenSHA256: Tokens.sha256Hex(Self.consumerToken))] }
     }
 
-    @Test("pages every credit version once, in commit order, unmasked; needs a consumer token; rejects a forged cursor", arguments: StoreBackend.allCases)
+    @Test(
+        "pages every credit version once, in commit order, unmasked; needs a consumer token; rejects a forged cursor",
+        arguments: StoreBackend.allCases)
     func paging(_ backend: StoreBackend) async throws {
         let harness = try await harness(backend)
         defer { harness.remove() }
         try await harness.live { client in
-            for (system, file) in [("zj-land", "batch-LT20241105A.xml"), ("nb-gpp", "NBZC-2024-1120-01.xml"), ("wz-bidding", "WZJY-20241125-07.xml")] {
+            for (system, file) in [("zj-land", "batch-LT20241105A.xml"), ("nb-gpp", "NBZC-2024-1120-01.xml"), ("wz-bidding", "WZJY-20241125-07.xml")]
+            {
                 try await client.execute(
                     uri: "/v1/batches", method: .post, headers: GatewayTestHarness.headers(token: "token-\(system)"),
                     body: try GatewayTestHarness.sample(system, file)
@@ -43,13 +46,18 @@ struct CreditFeedTests {
                 if records.isEmpty { break }
             }
             #expect(seen == ["杭州余杭恒远实业有限公司", "宁波江东天成科技有限公司", "温州永嘉宏远建设有限公司", "吴某某"])
-            try await client.execute(uri: "/v1/feeds/credit?after=djE6OTk5", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)) {
+            try await client.execute(
+                uri: "/v1/feeds/credit?after=djE6OTk5", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)
+            ) {
                 _ in
             }
-            try await client.execute(uri: "/v1/feeds/credit?after=not-a-cursor", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)) {
+            try await client.execute(
+                uri: "/v1/feeds/credit?after=not-a-cursor", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)
+            ) {
                 #expect($0.status == .badRequest)
             }
-            let all = try await client.execute(uri: "/v1/feeds/credit", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)) {
+            let all = try await client.execute(uri: "/v1/feeds/credit", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken))
+            {
                 String(buffer: $0.body)
             }
             #expect(all.contains("330102196603017867"))
@@ -62,7 +70,9 @@ struct CreditFeedTests {
         defer { harness.remove() }
         try await harness.live { client in
             let start = ContinuousClock.now
-            async let poll = client.execute(uri: "/v1/feeds/credit?wait=30", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)) {
+            async let poll = client.execute(
+                uri: "/v1/feeds/credit?wait=30", method: .get, headers: GatewayTestHarness.headers(token: Self.consumerToken)
+            ) {
                 try GatewayTestHarness.json($0.body)
             }
             try await Task.sleep(for: .milliseconds(300))
@@ -105,7 +115,10 @@ struct CreditFeedConcurrencyTests {
                                 let response = try await http.send(
                                     OutboundRequest(
                                         method: .post, url: "http://127.0.0.1:\(port)/v1/batches",
-                                        headers: [.init(name: "Authorization", value: "Bearer token-nb-gpp"), .init(name: "Content-Type", value: "application/xml")],
+                                        headers: [
+                                            .init(name: "Authorization", value: "Bearer token-nb-gpp"),
+                                            .init(name: "Content-Type", value: "application/xml"),
+                                        ],
                                         body: try CrashRecoveryTests.batch(writer * 1000 + index)))
                                 #expect(response.status == 201)
                             }

@@ -2,11 +2,11 @@ import Delivery
 import ExchangeStandard
 import Foundation
 import GatewayServer
-import Hummingbird
-import Mapping
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Logging
+import Mapping
 import NIOCore
 import ReceiverStandIns
 import Store
@@ -58,7 +58,9 @@ struct DeliveryFlowTests {
         try await TestDelivery.drain(worker, store: store, destination: destination)
     }
 
-    @Test("through 503, a dropped connection and a 500, every accepted version reaches each receiver exactly once in effect, masked", arguments: StoreBackend.allCases)
+    @Test(
+        "through 503, a dropped connection and a 500, every accepted version reaches each receiver exactly once in effect, masked",
+        arguments: StoreBackend.allCases)
     func samplesReachBothReceivers(_ backend: StoreBackend) async throws {
         let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
@@ -72,9 +74,11 @@ struct DeliveryFlowTests {
         await publisher.inject(.status(500, count: 2))
         try await hub.withServer { hubURL in
             try await publisher.withServer { publisherURL in
-                let hubWorker = worker(.tradingHub(HubDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: hubURL))), store: harness.store, client: client)
+                let hubWorker = worker(
+                    .tradingHub(HubDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: hubURL))), store: harness.store, client: client)
                 let publisherWorker = worker(
-                    .creditZhejiang(PublisherDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: publisherURL))), store: harness.store, client: client)
+                    .creditZhejiang(PublisherDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: publisherURL))), store: harness.store,
+                    client: client)
                 try await drain(hubWorker, store: harness.store, destination: .hub)
                 try await drain(publisherWorker, store: harness.store, destination: .publisher)
             }
@@ -105,7 +109,9 @@ struct DeliveryFlowTests {
         #expect(feed.records.contains { $0.CF_XDR_ZJHM == "330102196603017867" })
     }
 
-    @Test("a per-record rejection becomes a dead letter with the hub's reason; replayed after the fix it is delivered", arguments: StoreBackend.allCases)
+    @Test(
+        "a per-record rejection becomes a dead letter with the hub's reason; replayed after the fix it is delivered", arguments: StoreBackend.allCases
+    )
     func deadLetterAndReplay(_ backend: StoreBackend) async throws {
         let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
@@ -115,7 +121,8 @@ struct DeliveryFlowTests {
         let client = HTTPClient()
         await hub.inject(.rejectRecord(id: rejectedId, reason: "项目编号不存在"))
         try await hub.withServer { hubURL in
-            let hubWorker = worker(.tradingHub(HubDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: hubURL))), store: harness.store, client: client)
+            let hubWorker = worker(
+                .tradingHub(HubDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: hubURL))), store: harness.store, client: client)
             try await drain(hubWorker, store: harness.store, destination: .hub)
             await hub.clearFaults()
             // Operators see the dead letter and replay it through the API.
@@ -127,7 +134,10 @@ struct DeliveryFlowTests {
                     #expect(dead.compactMap { $0["recordId"] as? String } == [rejectedId])
                     #expect((dead.first?["deadReason"] as? String)?.contains("项目编号不存在") == true)
                 }
-                try await client.execute(uri: "/v1/dead-letters/replay", method: .post, headers: GatewayTestHarness.headers(token: "token-nb-gpp"), body: ByteBuffer(string: "{}")) {
+                try await client.execute(
+                    uri: "/v1/dead-letters/replay", method: .post, headers: GatewayTestHarness.headers(token: "token-nb-gpp"),
+                    body: ByteBuffer(string: "{}")
+                ) {
                     #expect($0.status == .unauthorized)
                 }
                 try await client.execute(
@@ -154,7 +164,8 @@ struct DeliveryFlowTests {
         let publisher = CreditZhejiangStandIn()
         let client = HTTPClient()
         try await publisher.withServer { url in
-            let publisherWorker = worker(.creditZhejiang(PublisherDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: url))), store: harness.store, client: client)
+            let publisherWorker = worker(
+                .creditZhejiang(PublisherDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: url))), store: harness.store, client: client)
             try await drain(publisherWorker, store: harness.store, destination: .publisher)
             let before = await publisher.state().publications.values.filter { $0.record != nil }.count
             #expect(before == 2)
@@ -191,7 +202,8 @@ struct RemapReplayTests {
         await hub.rejectRecords(reason: "标题不得含“挂牌”") { $0.title.contains("挂牌") }
         let client = HTTPClient()
         try await hub.withServer { hubURL in
-            let worker = DeliveryFlowTests().worker(.tradingHub(HubDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: hubURL))), store: harness.store, client: client)
+            let worker = DeliveryFlowTests().worker(
+                .tradingHub(HubDeliveryProtocol(endpoint: ReceiverEndpoint(baseURL: hubURL))), store: harness.store, client: client)
             try await DeliveryFlowTests().drain(worker, store: harness.store, destination: .hub)
             let dead = try await harness.store.deadLetters(DeadLetterFilter(destination: .hub))
             #expect(dead.count == 1)
@@ -202,10 +214,12 @@ struct RemapReplayTests {
             try FileManager.default.copyItem(at: GatewayTestHarness.root.appendingPathComponent("Mappings"), to: fixed)
             let file = fixed.appendingPathComponent("systems/zj-mining.yaml")
             let text = try String(contentsOf: file, encoding: .utf8)
-                .replacingOccurrences(of: "      title: \"title\"", with: "      title: {path: \"title\", replace: [{pattern: \"挂牌\", with: \"公开\"}]}")
+                .replacingOccurrences(
+                    of: "      title: \"title\"", with: "      title: {path: \"title\", replace: [{pattern: \"挂牌\", with: \"公开\"}]}")
             try text.write(to: file, atomically: true, encoding: .utf8)
             let mappings = try MappingSet.load(directory: fixed.path).get().0
-            let fixedGateway = GatewayApplication(configuration: harness.configuration, store: harness.store, mappings: mappings, logger: harness.application.logger)
+            let fixedGateway = GatewayApplication(
+                configuration: harness.configuration, store: harness.store, mappings: mappings, logger: harness.application.logger)
             let app = Application(router: fixedGateway.buildRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await app.test(.live) { client in
                 try await client.execute(

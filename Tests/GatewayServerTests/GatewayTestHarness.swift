@@ -30,7 +30,8 @@ struct GatewayTestHarness {
     let application: GatewayApplication
 
     init(
-        _ backend: StoreBackend = .sqlite, configure: (inout GatewayConfiguration) -> Void = { _ in }, now: @escaping @Sendable () -> Date = { Date() }
+        _ backend: StoreBackend = .sqlite, configure: (inout GatewayConfiguration) -> Void = { _ in },
+        now: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         self.backend = backend
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-test-\(UUID().uuidString)")

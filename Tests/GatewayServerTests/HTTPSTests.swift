@@ -19,7 +19,9 @@ struct HTTPSTests {
         defer { harness.remove() }
         let client = HTTPClient()
         let body = Data(try GatewayTestHarness.sample("zj-mining", "push-20241112-0001.xml").readableBytesView)
-        let headers = [HTTPHeader(name: "Authorization", value: "Bearer token-zj-mining"), HTTPHeader(name: "Content-Type", value: "application/xml")]
+        let headers = [
+            HTTPHeader(name: "Authorization", value: "Bearer token-zj-mining"), HTTPHeader(name: "Content-Type", value: "application/xml"),
+        ]
         try await harness.serve { port in
             let url = "https://127.0.0.1:\(port)/v1/batches"
             let withCertificate = ReceiverEndpoint.TLS(

@@ -27,7 +27,8 @@ struct IngestTests {
         defer { harness.remove() }
         try await harness.live { client in
             let body = try GatewayTestHarness.sample(system, file)
-            try await client.execute(uri: "/v1/batches", method: .post, headers: GatewayTestHarness.headers(token: "token-\(system)"), body: body) { response in
+            try await client.execute(uri: "/v1/batches", method: .post, headers: GatewayTestHarness.headers(token: "token-\(system)"), body: body) {
+                response in
                 #expect(response.status == .created)
                 let receipt = try GatewayTestHarness.json(response.body)
                 #expect((receipt["accepted"] as? [Any])?.count == accepted)
@@ -40,7 +41,9 @@ struct IngestTests {
         #expect(audit.isIntact && audit.linksChecked == 1)
     }
 
-    @Test("the second nb-gpp batch makes version 2: correct and withdraw; resends get the first receipt; other bytes conflict", arguments: StoreBackend.allCases)
+    @Test(
+        "the second nb-gpp batch makes version 2: correct and withdraw; resends get the first receipt; other bytes conflict",
+        arguments: StoreBackend.allCases)
     func versionsResendAndConflict(_ backend: StoreBackend) async throws {
         let harness = try await GatewayTestHarness(backend)
         defer { harness.remove() }
@@ -105,7 +108,8 @@ struct IngestTests {
         try await harness.live { client in
             let body = try GatewayTestHarness.sample("nb-gpp", "NBZC-2024-1120-01.xml")
             for token in [nil, "wrong"] as [String?] {
-                try await client.execute(uri: "/v1/batches", method: .post, headers: GatewayTestHarness.headers(token: token), body: body) { response in
+                try await client.execute(uri: "/v1/batches", method: .post, headers: GatewayTestHarness.headers(token: token), body: body) {
+                    response in
                     #expect(response.status == .unauthorized)
                     #expect(response.headers[.wwwAuthenticate] != nil)
                 }
@@ -158,7 +162,10 @@ struct IngestTests {
         arguments: StoreBackend.allCases,
         [
             ("<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<BATCH>&e;</BATCH>", "external_entity"),
-            ("<?xml version=\"1.0\"?>\n<!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<l>&b;</l>", "doctype_entities"),
+            (
+                "<?xml version=\"1.0\"?>\n<!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<l>&b;</l>",
+                "doctype_entities"
+            ),
             ("<BATCH><BODY><ROW>", "truncated"),
             ("", "empty"),
             ("{\"batch\": []}", "not_xml"),
@@ -189,11 +196,13 @@ struct IngestTests {
         try await harness.live { client in
             let body = try GatewayTestHarness.sample("wz-bidding", "WZJY-20241125-07.xml")
             try await client.execute(
-                uri: "/v1/batches", method: .post, headers: GatewayTestHarness.headers(token: "token-wz-bidding", contentType: "application/json"), body: body
+                uri: "/v1/batches", method: .post, headers: GatewayTestHarness.headers(token: "token-wz-bidding", contentType: "application/json"),
+                body: body
             ) { response in
                 #expect(response.status == .unsupportedMediaType)
             }
-            try await client.execute(uri: "/v1/batches", method: .post, headers: GatewayTestHarness.headers(token: "token-wz-bidding"), body: body) { response in
+            try await client.execute(uri: "/v1/batches", method: .post, headers: GatewayTestHarness.headers(token: "token-wz-bidding"), body: body) {
+                response in
                 #expect(response.status == .contentTooLarge)
                 #expect(String(buffer: response.body).contains("too_large"))
             }
@@ -238,13 +247,17 @@ struct IngestTests {
             try await client.execute(uri: "/v1/batches/\(batchId)", method: .get, headers: GatewayTestHarness.headers(token: "token-wz-bidding")) {
                 #expect($0.status == .unauthorized)
             }
-            try await client.execute(uri: "/v1/batches/\(batchId)", method: .get, headers: GatewayTestHarness.headers(token: GatewayTestHarness.operatorToken)) {
+            try await client.execute(
+                uri: "/v1/batches/\(batchId)", method: .get, headers: GatewayTestHarness.headers(token: GatewayTestHarness.operatorToken)
+            ) {
                 #expect($0.status == .ok)
                 let details = try GatewayTestHarness.json($0.body)
                 #expect(((details["receipt"] as? [String: Any])?["batchId"] as? String) == batchId)
                 #expect((details["hubVersions"] as? [Any])?.count == 3)
             }
-            try await client.execute(uri: "/v1/records/\(recordId)", method: .get, headers: GatewayTestHarness.headers(token: GatewayTestHarness.operatorToken)) {
+            try await client.execute(
+                uri: "/v1/records/\(recordId)", method: .get, headers: GatewayTestHarness.headers(token: GatewayTestHarness.operatorToken)
+            ) {
                 #expect($0.status == .ok)
                 let history = try GatewayTestHarness.json($0.body)
                 let version = try #require((history["versions"] as? [[String: Any]])?.first)

@@ -32,7 +32,9 @@ struct TimelinessReportTests {
                 ) { #expect($0.status == .created) }
             }
             let operatorHeaders = GatewayTestHarness.headers(token: GatewayTestHarness.operatorToken)
-            try await client.execute(uri: "/v1/reports/timeliness?from=2024-01-01&to=2024-12-31&groupBy=domain", method: .get, headers: operatorHeaders) {
+            try await client.execute(
+                uri: "/v1/reports/timeliness?from=2024-01-01&to=2024-12-31&groupBy=domain", method: .get, headers: operatorHeaders
+            ) {
                 response in
                 #expect(response.status == .ok)
                 let report = try GatewayTestHarness.json(response.body)
@@ -51,20 +53,28 @@ struct TimelinessReportTests {
                     #expect(byDomain[domain]?["onTimeRate"] as? Double == 1)
                 }
                 let late = try #require(report["lateRecords"] as? [[String: Any]])
-                #expect(late.map { "\($0["dueOn"]!) \($0["disclosedOn"]!) \($0["delayWorkingDays"]!)" } == ["2024-10-29 2024-10-30 1", "2024-11-04 2024-11-19 11"])
+                #expect(
+                    late.map { "\($0["dueOn"]!) \($0["disclosedOn"]!) \($0["delayWorkingDays"]!)" } == [
+                        "2024-10-29 2024-10-30 1", "2024-11-04 2024-11-19 11",
+                    ])
             }
-            try await client.execute(uri: "/v1/reports/timeliness?from=2024-11-01&to=2024-11-30&groupBy=department&format=csv", method: .get, headers: operatorHeaders) {
+            try await client.execute(
+                uri: "/v1/reports/timeliness?from=2024-11-01&to=2024-11-30&groupBy=department&format=csv", method: .get, headers: operatorHeaders
+            ) {
                 response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/csv") == true)
                 let lines = String(buffer: response.body).split(separator: "\r\n").map(String.init)
-                #expect(lines.first == "\u{FEFF}department,departmentUSCC,records,onTime,late,onTimeRate,medianDelayWorkingDays,worstDelayWorkingDays")
+                #expect(
+                    lines.first == "\u{FEFF}department,departmentUSCC,records,onTime,late,onTimeRate,medianDelayWorkingDays,worstDelayWorkingDays")
                 // Formed in November: 宁波市第二医院 (NBCG-2024-08812-JG) on time.
                 #expect(lines.contains("宁波市第二医院,12330200PA2HH99E7H,1,1,0,1.0,,"))
             }
             try await client.execute(uri: "/v1/reports/timeliness?from=2024-12-01&to=2024-01-01", method: .get, headers: operatorHeaders) {
                 #expect($0.status == .badRequest)
             }
-            try await client.execute(uri: "/v1/reports/timeliness?from=2024-01-01&to=2024-12-31", method: .get, headers: GatewayTestHarness.headers(token: "token-nb-gpp")) {
+            try await client.execute(
+                uri: "/v1/reports/timeliness?from=2024-01-01&to=2024-12-31", method: .get, headers: GatewayTestHarness.headers(token: "token-nb-gpp")
+            ) {
                 #expect($0.status == .unauthorized)
             }
         }

@@ -76,7 +76,8 @@ struct ReadTests {
         #expect(all.map(\.batchId) == [third.batchId, second.batchId, first.batchId])
         let summary = try #require(all.last)
         #expect(summary.sourceSystem == "zjzfcg" && summary.batchNumber == "001" && summary.receivedOn == Fixture.receivedOn)
-        #expect(summary.counts == ReceiptCounts(accepted: 2, changed: 2, rejected: 1, late: 1, rejectionsByRule: ["uscc_check_digit": 1, "required": 1]))
+        #expect(
+            summary.counts == ReceiptCounts(accepted: 2, changed: 2, rejected: 1, late: 1, rejectionsByRule: ["uscc_check_digit": 1, "required": 1]))
         #expect(summary.mappingVersion == "m-2024-10-01" && summary.receivedAt == Fixture.receivedAt)
         #expect(all[0].counts == ReceiptCounts(accepted: 1))
         #expect(all.map(\.counts).reduce(ReceiptCounts(), +).accepted == 4)

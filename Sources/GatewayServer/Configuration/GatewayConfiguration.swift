@@ -37,7 +37,10 @@ public struct GatewayConfiguration: Sendable, Codable {
         /// 统一社会信用代码 of the responsible subjects it may speak for; empty allows any.
         public var responsibleSubjects: [String] = []
 
-        public init(id: String, tokenSHA256: String, mapping: String? = nil, domains: [String] = [], regionPrefixes: [String] = [], responsibleSubjects: [String] = []) {
+        public init(
+            id: String, tokenSHA256: String, mapping: String? = nil, domains: [String] = [], regionPrefixes: [String] = [],
+            responsibleSubjects: [String] = []
+        ) {
             self.id = id
             self.tokenSHA256 = tokenSHA256
             self.mapping = mapping
@@ -129,7 +132,9 @@ public struct GatewayConfiguration: Sendable, Codable {
         if let store = environment["GATEWAY_STORE"] { configuration.store = store }
         if let directory = environment["GATEWAY_MAPPINGS_DIR"] { configuration.mappingsDirectory = directory }
         if let bytes = environment["GATEWAY_MAX_BATCH_BYTES"].flatMap(Int.init) { configuration.limits.maxBatchBytes = bytes }
-        if let url = environment["GATEWAY_HUB_URL"] { configuration.destinations.hub = .init(baseURL: url, bearerToken: environment["GATEWAY_HUB_TOKEN"]) }
+        if let url = environment["GATEWAY_HUB_URL"] {
+            configuration.destinations.hub = .init(baseURL: url, bearerToken: environment["GATEWAY_HUB_TOKEN"])
+        }
         if let url = environment["GATEWAY_PUBLISHER_URL"] {
             configuration.destinations.publisher = .init(baseURL: url, bearerToken: environment["GATEWAY_PUBLISHER_TOKEN"])
         }

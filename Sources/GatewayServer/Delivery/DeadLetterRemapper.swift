@@ -48,7 +48,8 @@ public struct DeadLetterRemapper: Sendable {
                     let replacement: RecordVersionReplacement
                     switch entry.destination {
                     case .hub:
-                        guard let stored = try await store.recordHistory(recordId: entry.recordId).first(where: { $0.record.version == entry.version })
+                        guard
+                            let stored = try await store.recordHistory(recordId: entry.recordId).first(where: { $0.record.version == entry.version })
                         else { throw StoreError(.notFound, "no version \(entry.version) of \(entry.recordId)") }
                         var hub = record.hub
                         hub.version = stored.record.version
@@ -59,7 +60,9 @@ public struct DeadLetterRemapper: Sendable {
                             payload: .hub(hub), contentHash: RecordMapper.contentHash(of: hub), trace: trace, mappingVersion: mappings.version)
                     case .publisher:
                         guard let credit,
-                            let stored = try await store.creditRecordHistory(creditRecordId: entry.recordId).first(where: { $0.record.version == entry.version })
+                            let stored = try await store.creditRecordHistory(creditRecordId: entry.recordId).first(where: {
+                                $0.record.version == entry.version
+                            })
                         else {
                             outcome.failed[entry.id] = "the current mapping no longer produces credit record \(entry.recordId)"
                             continue
@@ -87,7 +90,8 @@ public struct DeadLetterRemapper: Sendable {
         guard let mapper = mappings.mapper(for: source) else { throw StoreError(.notFound, "no mapping for \(source)") }
         let translator = BatchTranslator(
             mapper: mapper,
-            context: TranslationContext(sourceSystem: source, batchId: details.batchId, receivedAt: details.receivedAt, receivedOn: details.receivedOn))
+            context: TranslationContext(
+                sourceSystem: source, batchId: details.batchId, receivedAt: details.receivedAt, receivedOn: details.receivedOn))
         var outcomes: [RecordOutcome] = []
         for try await chunk in try await store.rawBody(batchId: details.batchId) {
             outcomes += try translator.feed(chunk)

@@ -1,8 +1,8 @@
 import ExchangeStandard
 import Foundation
 import HTTPTypes
-import Mapping
 import Hummingbird
+import Mapping
 import NIOCore
 import Store
 

@@ -8,7 +8,9 @@ import Store
 
 extension GatewayApplication {
     /// Parses `from`, `to` (YYYY-MM-DD) and `groupBy` (comma-separated dimensions) of a report request.
-    public static func timelinessParameters(from: String?, to: String?, groupBy: String?) throws -> (LocalDate, LocalDate, [TimelinessReport.Dimension]) {
+    public static func timelinessParameters(from: String?, to: String?, groupBy: String?) throws -> (
+        LocalDate, LocalDate, [TimelinessReport.Dimension]
+    ) {
         guard let fromText = from, let start = LocalDate(iso: fromText) else { throw FilterError(message: "from must be YYYY-MM-DD") }
         guard let toText = to, let end = LocalDate(iso: toText) else { throw FilterError(message: "to must be YYYY-MM-DD") }
         guard start <= end else { throw FilterError(message: "from must not be after to") }
@@ -39,9 +41,11 @@ extension GatewayApplication {
         let report = TimelinessReport(rows: rows, from: from, to: to, groupBy: groupBy, calendar: mappings.current.standard.calendar)
         if query["format"].map(String.init) == "csv" {
             return Response(
-                status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"timeliness-\(from)-\(to).csv\""],
+                status: .ok,
+                headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"timeliness-\(from)-\(to).csv\""],
                 body: .init(byteBuffer: ByteBuffer(string: report.csv)))
         }
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: report.json)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: report.json)))
     }
 }

@@ -43,7 +43,8 @@ public struct GatewayApplication: Sendable {
 
     /// A gateway over a fixed set of mappings (reloadable only through ``mappings``).
     public init(
-        configuration: GatewayConfiguration, store: any GatewayStore, mappings: MappingSet, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+        configuration: GatewayConfiguration, store: any GatewayStore, mappings: MappingSet, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.init(
             configuration: configuration, store: store,
@@ -130,24 +131,30 @@ public struct GatewayApplication: Sendable {
             return Self.error(
                 415, "unsupported_media_type",
                 language == .english
-                    ? "send the batch as application/xml or text/xml (got \(mediaType ?? "none"))" : "请以 application/xml 或 text/xml 报送批次（收到 \(mediaType ?? "无")）",
+                    ? "send the batch as application/xml or text/xml (got \(mediaType ?? "none"))"
+                    : "请以 application/xml 或 text/xml 报送批次（收到 \(mediaType ?? "无")）",
                 language)
         }
         let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces)
         guard encoding == nil || encoding == "gzip" || encoding == "identity" else {
-            return Self.error(415, "unsupported_encoding", language == .english ? "Content-Encoding \(encoding!) is not supported; use gzip" : "不支持的 Content-Encoding：\(encoding!)，请使用 gzip", language)
+            return Self.error(
+                415, "unsupported_encoding",
+                language == .english ? "Content-Encoding \(encoding!) is not supported; use gzip" : "不支持的 Content-Encoding：\(encoding!)，请使用 gzip",
+                language)
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.limits.maxBatchBytes {
             return Self.error(
                 413, "too_large",
-                language == .english ? "the batch is larger than \(configuration.limits.maxBatchBytes) bytes" : "批次超过大小上限 \(configuration.limits.maxBatchBytes) 字节",
+                language == .english
+                    ? "the batch is larger than \(configuration.limits.maxBatchBytes) bytes" : "批次超过大小上限 \(configuration.limits.maxBatchBytes) 字节",
                 language)
         }
         switch await gate.enter(source.id) {
         case .refused(let retryAfter, let reason):
             var response = Self.error(
                 429, "too_many_requests",
-                language == .english ? "too many batches from \(source.id) (\(reason)); retry after \(retryAfter) s" : "\(source.id) 报送过于频繁，请 \(retryAfter) 秒后重试",
+                language == .english
+                    ? "too many batches from \(source.id) (\(reason)); retry after \(retryAfter) s" : "\(source.id) 报送过于频繁，请 \(retryAfter) 秒后重试",
                 language)
             response.headers[.retryAfter] = String(retryAfter)
             return response
@@ -156,7 +163,9 @@ public struct GatewayApplication: Sendable {
         }
         let result = await ingestor.ingest(source: source, body: request.body, gzip: encoding == "gzip", language: language, receivedAt: now())
         await gate.leave(source.id)
-        var response = Response(status: .init(code: result.status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
+        var response = Response(
+            status: .init(code: result.status), headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
         if let retryAfter = result.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }
@@ -182,6 +191,7 @@ public struct GatewayApplication: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(JSONValue.object(object))) ?? Data()
-        return Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

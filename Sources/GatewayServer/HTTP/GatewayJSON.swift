@@ -14,12 +14,13 @@ enum GatewayJSON {
 
     static func batch(_ details: BatchDetails) -> [String: JSONValue] {
         func versions(_ items: [VersionDeliveries]) -> JSONValue {
-            .array(items.map {
-                .object([
-                    "recordId": .string($0.recordId), "version": .number(String($0.version)), "action": .string($0.action.rawValue),
-                    "deliveries": deliveries($0.deliveries),
-                ])
-            })
+            .array(
+                items.map {
+                    .object([
+                        "recordId": .string($0.recordId), "version": .number(String($0.version)), "action": .string($0.action.rawValue),
+                        "deliveries": deliveries($0.deliveries),
+                    ])
+                })
         }
         return [
             "receipt": decode(details.receipt.json), "bodyByteCount": .number(String(details.bodyByteCount)),
@@ -42,24 +43,26 @@ enum GatewayJSON {
     static func hubHistory(_ id: String, _ versions: [HubRecordVersion]) -> [String: JSONValue] {
         [
             "recordId": .string(id),
-            "versions": .array(versions.map { version in
-                .object([
-                    "record": decode(version.json), "trace": decode(version.provenance.trace), "batchId": .string(version.provenance.batchId),
-                    "mappingVersion": .string(version.provenance.mappingVersion), "deliveries": deliveries(version.deliveries),
-                ])
-            }),
+            "versions": .array(
+                versions.map { version in
+                    .object([
+                        "record": decode(version.json), "trace": decode(version.provenance.trace), "batchId": .string(version.provenance.batchId),
+                        "mappingVersion": .string(version.provenance.mappingVersion), "deliveries": deliveries(version.deliveries),
+                    ])
+                }),
         ]
     }
 
     static func creditHistory(_ id: String, _ versions: [CreditRecordVersion]) -> [String: JSONValue] {
         [
             "creditRecordId": .string(id),
-            "versions": .array(versions.map { version in
-                .object([
-                    "record": decode(version.json), "batchId": .string(version.provenance.batchId),
-                    "mappingVersion": .string(version.provenance.mappingVersion), "deliveries": deliveries(version.deliveries),
-                ])
-            }),
+            "versions": .array(
+                versions.map { version in
+                    .object([
+                        "record": decode(version.json), "batchId": .string(version.provenance.batchId),
+                        "mappingVersion": .string(version.provenance.mappingVersion), "deliveries": deliveries(version.deliveries),
+                    ])
+                }),
         ]
     }
 }

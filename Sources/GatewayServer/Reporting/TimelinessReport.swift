@@ -145,7 +145,8 @@ extension TimelinessReport {
     /// One row per group; CSV as RFC 4180 (fields with commas, quotes or line breaks quoted), UTF-8 with a BOM so
     /// that the spreadsheet programs department staff open it with read the Chinese names correctly.
     public var csv: String {
-        let header = groupBy.flatMap { $0 == .department ? ["department", "departmentUSCC"] : [$0.rawValue] }
+        let header =
+            groupBy.flatMap { $0 == .department ? ["department", "departmentUSCC"] : [$0.rawValue] }
             + ["records", "onTime", "late", "onTimeRate", "medianDelayWorkingDays", "worstDelayWorkingDays"]
         var lines = [header.joined(separator: ",")]
         for group in groups {
