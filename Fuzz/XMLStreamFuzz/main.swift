@@ -19,18 +19,7 @@ let patterns: [XMLPathPattern] = [
 ]
 
 func limits(small: Bool) -> XMLStreamLimits {
-    var limits = XMLStreamLimits()
-    if small {
-        limits.maxDepth = 6
-        limits.maxTextNodeBytes = 40
-        limits.maxAttributesPerElement = 4
-        limits.maxRecords = 3
-        limits.maxContextBytes = 600
-        limits.maxRecordBytes = 800
-        limits.maxBytes = 3000
-        limits.maxMarkupBytes = 200
-    }
-    return limits
+    small ? .tiny : XMLStreamLimits()
 }
 
 func read(_ document: [UInt8], limits: XMLStreamLimits, chunkSizes: [Int]) -> Outcome {

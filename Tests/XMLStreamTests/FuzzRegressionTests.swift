@@ -16,19 +16,6 @@ import XMLStream
         return names.sorted()
     }()
 
-    static var smallLimits: XMLStreamLimits {
-        var limits = XMLStreamLimits()
-        limits.maxDepth = 6
-        limits.maxTextNodeBytes = 40
-        limits.maxAttributesPerElement = 4
-        limits.maxRecords = 3
-        limits.maxContextBytes = 600
-        limits.maxRecordBytes = 800
-        limits.maxBytes = 3000
-        limits.maxMarkupBytes = 200
-        return limits
-    }
-
     func outcome(_ document: [UInt8], limits: XMLStreamLimits, chunkSizes: [Int]) -> Outcome {
         do throws(XMLStreamError) {
             return .records(try read(document, patterns: ["//{*}record", "/{*}*/ROW"], limits: limits, chunkSizes: chunkSizes))
@@ -44,7 +31,7 @@ import XMLStream
     @Test(arguments: inputs)
     func readsTheSameInAnyChunks(input: String) throws {
         let document = try Files.bytes(Files.repositoryRoot.appendingPathComponent("Fuzz/regressions").appendingPathComponent(input))
-        for limits in [XMLStreamLimits(), Self.smallLimits] {
+        for limits in [XMLStreamLimits(), .tiny] {
             let whole = outcome(document, limits: limits, chunkSizes: [max(document.count, 1)])
             for sizes in [[1], [2, 3], [59, 43, 11, 63, 46, 51, 33, 5], [42, 28, 26, 17, 57, 44, 2, 29]] {
                 #expect(outcome(document, limits: limits, chunkSizes: sizes) == whole, "chunks \(sizes)")
