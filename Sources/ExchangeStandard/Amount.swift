@@ -96,6 +96,7 @@ extension Amount {
     /// misplaced separators (`1,23`, `1,2,3.4`), a bare number with no `defaultUnit`, values out of range.
     public static func parse(_ text: String, defaultUnit: AmountUnit? = nil) throws(AmountParseError) -> Amount {
         func failure(_ code: AmountParseError.Code) -> AmountParseError { AmountParseError(code: code, text: text) }
+        if let defaultUnit, let amount = parseBareASCII(text, unit: defaultUnit) { return amount }
 
         var rest = normalizedWidth(text).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !rest.isEmpty else { throw failure(.empty) }
@@ -139,6 +140,61 @@ extension Amount {
             micro = sum
         }
         return Amount(microYuan: micro, perYear: perYear)
+    }
+
+    /// The common case on bytes: a bare ASCII number (`1,234,000.00`) whose unit comes from elsewhere.
+    /// Nil for anything else, including every error, which the full parser then describes.
+    private static func parseBareASCII(_ text: String, unit: AmountUnit) -> Amount? {
+        let shift = unit.exponentOfTen + 6
+        var micro: Int64 = 0
+        var integerDigits = 0
+        var groupDigits = 0
+        var sawComma = false
+        var inFraction = false
+        var fractionDigits = 0
+        var pendingZeros = 0
+        func push(_ digit: Int64) -> Bool {
+            let (shifted, overflow1) = micro.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = shifted.addingReportingOverflow(digit)
+            micro = sum
+            return !overflow1 && !overflow2
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int64(byte - UInt8(ascii: "0"))
+                if inFraction {
+                    fractionDigits += 1
+                    // Trailing zeros of the fraction do not count toward its precision.
+                    if digit == 0 {
+                        pendingZeros += 1
+                        continue
+                    }
+                    for _ in 0..<pendingZeros { guard push(0) else { return nil } }
+                    pendingZeros = 0
+                    guard push(digit) else { return nil }
+                } else {
+                    integerDigits += 1
+                    groupDigits += 1
+                    guard push(digit) else { return nil }
+                }
+            case UInt8(ascii: ","):
+                guard !inFraction, groupDigits >= 1, sawComma ? groupDigits == 3 : groupDigits <= 3 else { return nil }
+                sawComma = true
+                groupDigits = 0
+            case UInt8(ascii: "."):
+                guard !inFraction, integerDigits > 0, !sawComma || groupDigits == 3 else { return nil }
+                inFraction = true
+            default:
+                return nil
+            }
+        }
+        guard integerDigits > 0, inFraction || !sawComma || groupDigits == 3 else { return nil }
+        if inFraction && fractionDigits == 0 { return nil }
+        let significantFraction = fractionDigits - pendingZeros
+        guard significantFraction <= shift else { return nil }
+        for _ in 0..<(shift - significantFraction) { guard push(0) else { return nil } }
+        return Amount(microYuan: micro, perYear: false)
     }
 
     /// Splits `1,234.50` into `("1234", "50")`, checking the grammar.

@@ -44,6 +44,9 @@ public struct USCC: Hashable, Sendable, CustomStringConvertible {
     /// The whole-code check comes first because it covers every character; a code that passes it but fails
     /// the organisation-code check was built from a wrong organisation code.
     public static func validate(_ code: String) -> USCCCheckResult {
+        // Every party of every record is checked: valid codes are confirmed on bytes, and only a code
+        // that fails takes the path below, which says why.
+        if isValidASCII(code) { return .valid }
         let characters = Array(code)
         guard characters.count == 18 else {
             return .invalid(USCCFailure(code: .length, value: code, length: characters.count))
@@ -72,6 +75,43 @@ public struct USCC: Hashable, Sendable, CustomStringConvertible {
             )
         }
         return .valid
+    }
+
+    /// Positions in ``alphabet`` by ASCII byte, -1 for bytes outside it.
+    private static let alphabetIndex: [Int8] = {
+        var table = [Int8](repeating: -1, count: 128)
+        for (index, character) in alphabet.enumerated() { table[Int(character.asciiValue!)] = Int8(index) }
+        return table
+    }()
+
+    /// Both check characters right, computed on the UTF-8 bytes.
+    private static func isValidASCII(_ code: String) -> Bool {
+        guard code.utf8.count == 18 else { return false }
+        let bytes = Array(code.utf8)
+        var values = [Int](repeating: 0, count: 18)
+        for (offset, byte) in bytes.enumerated() {
+            guard byte < 128 else { return false }
+            let index = alphabetIndex[Int(byte)]
+            guard index >= 0 else { return false }
+            values[offset] = Int(index)
+        }
+        var sum = 0
+        for offset in 0..<17 { sum += values[offset] * weights[offset] }
+        guard values[17] == (31 - sum % 31) % 31 else { return false }
+        var organizationSum = 0
+        for offset in 0..<8 {
+            // Alphabet letters are upper case: their GB 11714 value is the letter's place from A (10).
+            let byte = bytes[8 + offset]
+            let value = byte <= 57 ? Int(byte) - 48 : Int(byte) - 65 + 10
+            organizationSum += value * organizationCodeWeights[offset]
+        }
+        let expected: UInt8
+        switch 11 - organizationSum % 11 {
+        case 10: expected = UInt8(ascii: "X")
+        case 11: expected = UInt8(ascii: "0")
+        case let digit: expected = UInt8(48 + digit)
+        }
+        return bytes[16] == expected
     }
 
     /// GB 11714 check character of an eight-character organisation-code body: digits count 0–9, letters A=10 … Z=35;

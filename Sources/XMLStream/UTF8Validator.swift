@@ -19,13 +19,20 @@ struct UTF8Validator {
     private var needed = 0
     private var lower: UInt8 = 0x80
     private var upper: UInt8 = 0xBF
-    private var sequence: [UInt8] = []
+    /// The bytes of the character being read, packed (at most four), and how many there are:
+    /// no allocation per character, since most characters of a Chinese batch are multi-byte.
+    private var packed: UInt32 = 0
+    private var packedCount = 0
     private var sequenceStart = XMLPosition(line: 1, column: 1)
+
+    private var sequence: [UInt8] {
+        (0..<packedCount).map { UInt8(truncatingIfNeeded: packed >> (8 * UInt32($0))) }
+    }
 
     /// Continuation bytes the character begun last still needs.
     var continuationBytesNeeded: Int { needed }
     /// Bytes of that unfinished character seen so far.
-    var unfinishedCharacterLength: Int { needed > 0 ? sequence.count : 0 }
+    var unfinishedCharacterLength: Int { needed > 0 ? packedCount : 0 }
 
     /// Where the next character starts.
     var position: XMLPosition { XMLPosition(line: line, column: column) }
@@ -37,23 +44,42 @@ struct UTF8Validator {
 
     /// The first invalid character in `bytes`, or nil when they are valid so far.
     mutating func validate(_ bytes: UnsafeBufferPointer<UInt8>) -> Failure? {
-        for (index, byte) in bytes.enumerated() {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return nil }
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            // Eight ASCII bytes without a line feed at once: most of a batch's markup.
+            if needed == 0 && index + 8 <= count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let lineFeeds = word ^ 0x0A0A_0A0A_0A0A_0A0A
+                let hasLineFeed = (lineFeeds &- 0x0101_0101_0101_0101) & ~lineFeeds & 0x8080_8080_8080_8080
+                if word & 0x8080_8080_8080_8080 == 0 && hasLineFeed == 0 {
+                    column += 8
+                    index += 8
+                    continue
+                }
+            }
+            let byte = bytes[index]
             if needed > 0 {
                 guard byte >= lower && byte <= upper else {
                     return failure(at: index, startedHere: false, byte: byte)
                 }
-                sequence.append(byte)
+                packed |= UInt32(byte) << (8 * UInt32(packedCount))
+                packedCount += 1
                 (lower, upper) = (0x80, 0xBF)
                 needed -= 1
+                index += 1
                 continue
             }
             switch byte {
             case 0x0A:
                 line += 1
                 column = 1
+                index += 1
                 continue
             case 0x00...0x7F:
                 column += 1
+                index += 1
                 continue
             case 0xC2...0xDF: (needed, lower, upper) = (1, 0x80, 0xBF)
             case 0xE0: (needed, lower, upper) = (2, 0xA0, 0xBF)
@@ -64,12 +90,14 @@ struct UTF8Validator {
             case 0xF4: (needed, lower, upper) = (3, 0x80, 0x8F)  // nothing above U+10FFFF
             default:
                 sequenceStart = XMLPosition(line: line, column: column)
-                sequence = []
+                packedCount = 0
                 return failure(at: index, startedHere: true, byte: byte)
             }
             sequenceStart = XMLPosition(line: line, column: column)
-            sequence = [byte]
+            packed = UInt32(byte)
+            packedCount = 1
             column += 1
+            index += 1
         }
         return nil
     }

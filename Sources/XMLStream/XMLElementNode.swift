@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A name matched by namespace URI and local name, whatever prefix the document used.
 public struct XMLQualifiedName: Hashable, Sendable, CustomStringConvertible {
     /// The namespace URI; empty for no namespace.
@@ -11,6 +19,37 @@ public struct XMLQualifiedName: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         namespaceURI.isEmpty ? localName : "{\(namespaceURI)}\(localName)"
+    }
+
+    /// Names are equal when their code points are (XML compares names that way, without Unicode
+    /// normalisation). Comparing bytes also keeps Swift's canonical-equivalence check off this path:
+    /// for Chinese element names it was the single costliest step of evaluating a mapping.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        sameCodePoints(lhs.localName, rhs.localName) && sameCodePoints(lhs.namespaceURI, rhs.namespaceURI)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        localName.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            ?? hasher.combine(Array(localName.utf8))
+        hasher.combine(0xFF as UInt8)
+        namespaceURI.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            ?? hasher.combine(Array(namespaceURI.utf8))
+    }
+
+    /// Whether two strings hold the same code points: byte equality of their UTF-8.
+    @inlinable
+    public static func sameCodePoints(_ lhs: String, _ rhs: String) -> Bool {
+        let left = lhs.utf8
+        let right = rhs.utf8
+        guard left.count == right.count else { return false }
+        if let same = left.withContiguousStorageIfAvailable({ leftBytes in
+            right.withContiguousStorageIfAvailable { rightBytes in
+                leftBytes.count == 0 || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, leftBytes.count) == 0
+            }
+        }), let same {
+            return same
+        }
+        return left.elementsEqual(right)
     }
 }
 

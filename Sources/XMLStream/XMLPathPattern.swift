@@ -31,8 +31,8 @@ public struct XMLPathPattern: Hashable, Sendable, CustomStringConvertible {
     }
 
     static func nameMatches(_ pattern: XMLQualifiedName, _ name: XMLQualifiedName) -> Bool {
-        (pattern.namespaceURI == "*" || pattern.namespaceURI == name.namespaceURI)
-            && (pattern.localName == "*" || pattern.localName == name.localName)
+        (pattern.namespaceURI == "*" || XMLQualifiedName.sameCodePoints(pattern.namespaceURI, name.namespaceURI))
+            && (pattern.localName == "*" || XMLQualifiedName.sameCodePoints(pattern.localName, name.localName))
     }
 
     /// Whether an element whose open ancestors (root first) and own name are `path` stands where this pattern points.

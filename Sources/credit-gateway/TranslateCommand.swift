@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExchangeStandard
 import Foundation
 import Mapping
 import XMLStream
@@ -42,13 +43,17 @@ struct TranslateCommand: ParsableCommand {
         let session = TranslationSession(mappings: set)
         session.tracksVersions = files.count > 1
         let messageLanguage: MessageLanguage = language.language == .english ? .english : .chinese
-        var output = FileHandle.standardOutput
+        var output = CanonicalJSONWriter(capacity: Self.flushThreshold + 16 * 1024)
+        defer { Self.flush(&output) }
         for file in files {
             do {
                 _ = try session.translate(file: file, source: source, receivedAt: timestamp, trace: trace) { line in
-                    print(line.jsonLine(language: messageLanguage), to: &output)
+                    line.write(to: &output, language: messageLanguage)
+                    output.raw(CollectionOfOne(UInt8(ascii: "\n")))
+                    if output.bytes.count >= Self.flushThreshold { Self.flush(&output) }
                 }
             } catch {
+                Self.flush(&output)
                 switch error {
                 case .unknownSource:
                     Console.error(error.description)
@@ -64,6 +69,27 @@ struct TranslateCommand: ParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension TranslateCommand {
+    /// Lines are collected and written 64 KiB at a time: a write per line cost more than mapping the record.
+    static let flushThreshold = 64 * 1024
+
+    static func flush(_ output: inout CanonicalJSONWriter) {
+        guard !output.bytes.isEmpty else { return }
+        output.bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // stdout closed (a pipe into head): nothing more can be said there
+                }
+                offset += written
+            }
+        }
+        output.removeAll()
     }
 }
 

@@ -170,4 +170,31 @@ struct AmountTests {
         #expect(AmountUnit(rawValue: "元") == .yuan)
         #expect(AmountUnit.allCases.map(\.exponentOfTen) == [0, 4, 8])
     }
+
+    /// Bare ASCII numbers take a byte-level fast path; a unit suffix sends the same number through the full
+    /// parser. Both must agree on every input, valid or not.
+    @Test("the fast path for bare numbers agrees with the full parser on every input")
+    func fastPathAgreesWithFullParser() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789,.,0")
+        var compared = 0
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 1...14, using: &generator)
+            let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            for unit in [AmountUnit.yuan, .wanYuan, .yiYuan] {
+                let fast = Result { () throws(AmountParseError) in try Amount.parse(text, defaultUnit: unit) }
+                let full = Result { () throws(AmountParseError) in try Amount.parse(text + unit.rawValue) }
+                switch (fast, full) {
+                case (.success(let a), .success(let b)):
+                    #expect(a == b, "\(text) \(unit)")
+                case (.failure(let a), .failure(let b)):
+                    #expect(a.code == b.code, "\(text) \(unit)")
+                default:
+                    Issue.record("\(text) \(unit): \(fast) vs \(full)")
+                }
+                compared += 1
+            }
+        }
+        #expect(compared == 60_000)
+    }
 }

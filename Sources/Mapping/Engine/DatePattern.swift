@@ -8,7 +8,7 @@ import ExchangeStandard
 public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
     enum Token: Hashable, Sendable {
         case year, month2, month, day2, day, hour2, hour, minute2, second2
-        case literal(Character)
+        case literal(Unicode.Scalar)
     }
 
     public let text: String
@@ -27,15 +27,15 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
         }
         isRFC3339 = false
         var tokens: [Token] = []
-        var rest = Substring(text)
+        var rest = Substring(text).unicodeScalars
         let names: [(String, Token)] = [
             ("yyyy", .year), ("MM", .month2), ("M", .month), ("dd", .day2), ("d", .day), ("HH", .hour2), ("H", .hour),
             ("mm", .minute2), ("ss", .second2),
         ]
         while let first = rest.first {
-            if let (name, token) = names.first(where: { rest.hasPrefix($0.0) }) {
+            if let (name, token) = names.first(where: { rest.starts(with: $0.0.unicodeScalars) }) {
                 tokens.append(token)
-                rest = rest.dropFirst(name.count)
+                rest = rest.dropFirst(name.unicodeScalars.count)
             } else {
                 tokens.append(.literal(first))
                 rest = rest.dropFirst()
@@ -52,18 +52,22 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
         isRFC3339 ? Self.parseRFC3339(input) : parseTokens(input)
     }
 
+    /// Reads the date on Unicode scalars: no grapheme breaking (all literals are single scalars),
+    /// no array of characters per value.
     private func parseTokens(_ input: String) -> LocalDate? {
-        let characters = Array(input)
-        var index = 0
+        let scalars = input.unicodeScalars
+        var index = scalars.startIndex
         var year = 0
         var month = 0
         var day = 0
         func digits(min: Int, max: Int) -> Int? {
             var count = 0
             var value = 0
-            while count < max, index < characters.count, let digit = characters[index].wholeNumberValue, characters[index].isASCII {
-                value = value * 10 + digit
-                index += 1
+            while count < max, index < scalars.endIndex {
+                let scalar = scalars[index]
+                guard scalar.value >= 48 && scalar.value <= 57 else { break }
+                value = value * 10 + Int(scalar.value - 48)
+                index = scalars.index(after: index)
                 count += 1
             }
             return count >= min ? value : nil
@@ -80,11 +84,11 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
                 if token == .hour2, value > 23 { return nil }
             case .hour: guard let value = digits(min: 1, max: 2), value < 24 else { return nil }
             case .literal(let expected):
-                guard index < characters.count, characters[index] == expected else { return nil }
-                index += 1
+                guard index < scalars.endIndex, scalars[index] == expected else { return nil }
+                index = scalars.index(after: index)
             }
         }
-        guard index == characters.count else { return nil }
+        guard index == scalars.endIndex else { return nil }
         return LocalDate(year: year, month: month, day: day)
     }
 

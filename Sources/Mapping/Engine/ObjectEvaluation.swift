@@ -1,4 +1,5 @@
 import ExchangeStandard
+import XMLStream
 
 /// The evaluated fields of one output object (hub record, party, amount, credit record), before they
 /// are turned into typed records.
@@ -40,6 +41,8 @@ struct ObjectValues {
 struct ObjectEvaluator {
     let evaluator = ValueEvaluator()
     var problems: [RecordProblem] = []
+    /// Whether to keep the trace: the gateway stores it with every record; `translate` prints it only with `--trace`.
+    var tracing = true
     var trace: [TraceEntry] = []
 
     /// One `ObjectValues` per instance: one without `forEach`, one per selected element with it.
@@ -91,9 +94,9 @@ struct ObjectEvaluator {
     private mutating func evaluateField(_ expression: ValueExpression, in scope: PathScope, field: String) -> Evaluation {
         let evaluation = evaluator.evaluate(expression, in: scope, field: field)
         problems += evaluation.problems
-        if !evaluation.values.isEmpty {
+        if tracing && !evaluation.values.isEmpty {
             trace.append(
-                TraceEntry(field: field, rule: expression.location.description, source: expression.sourceDescription, at: evaluation.origin))
+                TraceEntry(field: field, rule: expression.traceRule, source: expression.sourceDescription, at: evaluation.origin?.description))
         }
         return evaluation
     }

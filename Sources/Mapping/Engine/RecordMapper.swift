@@ -14,7 +14,8 @@ public struct RecordMapper: Sendable {
     }
 
     /// Nil when the record spec's `when:` excludes the element.
-    public func map(_ streamed: XMLStreamedRecord, context: TranslationContext) -> RecordOutcome? {
+    /// - Parameter tracing: whether to record, for every field, the rule and input that produced it.
+    public func map(_ streamed: XMLStreamedRecord, context: TranslationContext, tracing: Bool = true) -> RecordOutcome? {
         let recordSpec = spec.records[streamed.patternIndex]
         let position = streamed.element.position
         let root = LocatedElement.contextTree(ancestors: streamed.ancestors) ?? streamed.element
@@ -39,6 +40,7 @@ public struct RecordMapper: Sendable {
         }
 
         var objects = ObjectEvaluator()
+        objects.tracing = tracing
         let idEvaluation = evaluator.evaluate(recordSpec.id, in: scope, field: "id")
         guard let sourceRecordId = idEvaluation.first?.text, !sourceRecordId.isEmpty else {
             return .rejected(
@@ -125,7 +127,7 @@ public struct RecordMapper: Sendable {
         neutral.receivedAt = ""
         neutral.source.batchId = ""
         neutral.late = false
-        return hash(neutral)
+        return SHA256Digest.hex(of: neutral.canonicalJSON)
     }
 
     public static func contentHash(of record: CreditRecord) -> String {
@@ -133,13 +135,6 @@ public struct RecordMapper: Sendable {
         neutral.version = 0
         neutral.action = .publish
         neutral.source.batchId = ""
-        return hash(neutral)
-    }
-
-    private static func hash(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data()
-        return SHA256Digest.hex(of: data)
+        return SHA256Digest.hex(of: neutral.canonicalJSON)
     }
 }

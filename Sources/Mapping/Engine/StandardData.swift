@@ -38,6 +38,23 @@ public struct TraceEntry: Hashable, Sendable, Codable {
     public var source: String
     /// `line:column` in the input of the element the value came from; nil for constants.
     public var at: String?
+
+    /// The entry as `JSONEncoder` with sorted keys writes it.
+    public func write(to writer: inout CanonicalJSONWriter) {
+        var first = true
+        writer.beginObject()
+        if let at {
+            writer.key("at", first: &first)
+            writer.string(at)
+        }
+        writer.key("field", first: &first)
+        writer.string(field)
+        writer.key("rule", first: &first)
+        writer.string(rule)
+        writer.key("source", first: &first)
+        writer.string(source)
+        writer.endObject()
+    }
 }
 
 /// A source record mapped and validated: its hub record, the credit records derived from it, and the trace.

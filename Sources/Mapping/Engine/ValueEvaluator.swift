@@ -38,8 +38,8 @@ public enum FieldValue: Sendable, Hashable {
 public struct Evaluation: Sendable {
     public var values: [FieldValue] = []
     public var problems: [RecordProblem] = []
-    /// `line:column` of the element the first value came from.
-    public var origin: String?
+    /// Where the element the first value came from starts (formatted `line:column` only for traces).
+    public var origin: XMLPosition?
 
     public var first: FieldValue? { values.first }
 }
@@ -56,7 +56,7 @@ struct ValueEvaluator {
         var evaluation = Evaluation()
         var items = sourceItems(expression, in: scope, field: field, evaluation: &evaluation)
         let transforms = expression.transforms
-        if evaluation.origin == nil, let owner = items.first?.owner { evaluation.origin = owner.element.position.description }
+        if evaluation.origin == nil, let owner = items.first?.owner { evaluation.origin = owner.element.position }
 
         items = items.flatMap { item -> [Item] in
             var text = transforms.trim ? item.text.trimmingWhitespace : item.text

@@ -12,18 +12,24 @@ public struct ValueExpression: Sendable {
         case cases([ConditionalValue], otherwise: ValueExpression?)
     }
 
-    public var source: Source
-    public var transforms: TransformChain
-    public var location: SourceLocation
+    public let source: Source
+    public let transforms: TransformChain
+    public let location: SourceLocation
+    /// The rule as traces name it (`file:line:column`), and the path text that fed the value: formatted
+    /// once at load, not for every field of every record.
+    public let traceRule: String
+    public let sourceDescription: String
 
     public init(source: Source, transforms: TransformChain = TransformChain(), location: SourceLocation) {
         self.source = source
         self.transforms = transforms
         self.location = location
+        self.traceRule = location.description
+        self.sourceDescription = Self.describe(source)
     }
 
     /// The path text for traces: what in the source document fed this value.
-    public var sourceDescription: String {
+    private static func describe(_ source: Source) -> String {
         switch source {
         case .path(let path): path.text
         case .constant(let value): "'\(value)'"

@@ -173,7 +173,8 @@ extension PathExpression {
             return [.text(located.element.text, owner: located)]
         case .attribute(let name):
             let values = located.element.attributes.filter { attribute in
-                (name.localName == "*" || attribute.name.localName == name.localName) && attribute.name.namespaceURI == name.namespaceURI
+                (name.localName == "*" || XMLQualifiedName.sameCodePoints(attribute.name.localName, name.localName))
+                    && XMLQualifiedName.sameCodePoints(attribute.name.namespaceURI, name.namespaceURI)
             }
             return values.map { .text($0.value, owner: located) }
         case .element:
@@ -226,8 +227,8 @@ extension PathExpression {
 
     static func nameTest(_ test: Test, _ actual: XMLQualifiedName) -> Bool {
         guard case .element(let name) = test else { return false }
-        return (name.localName == "*" || name.localName == actual.localName)
-            && (name.namespaceURI == "*" || name.namespaceURI == actual.namespaceURI)
+        return (name.localName == "*" || XMLQualifiedName.sameCodePoints(name.localName, actual.localName))
+            && (name.namespaceURI == "*" || XMLQualifiedName.sameCodePoints(name.namespaceURI, actual.namespaceURI))
     }
 
     static func descendants(of located: LocatedElement) -> [LocatedElement] {
@@ -247,10 +248,15 @@ extension String {
         var start = scalars.startIndex
         var end = scalars.endIndex
         func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-            scalar.properties.isWhitespace || scalar == "\u{3000}" || scalar == "\u{FEFF}"
+            if scalar.value < 0x80 { return scalar.value == 0x20 || (scalar.value >= 0x09 && scalar.value <= 0x0D) }
+            // Below U+0085 nothing is whitespace; letters and CJK are the usual first and last characters.
+            if scalar.value < 0x85 || (scalar.value >= 0x3400 && scalar.value < 0xFE00) { return false }
+            return scalar.properties.isWhitespace || scalar == "\u{3000}" || scalar == "\u{FEFF}"
         }
         while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
         while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        // Nothing to trim, the usual case: the string itself, not a copy.
+        if start == scalars.startIndex && end == scalars.endIndex { return self }
         return String(scalars[start..<end])
     }
 }

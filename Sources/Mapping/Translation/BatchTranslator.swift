@@ -17,6 +17,8 @@ public final class BatchTranslator {
     private var context: TranslationContext
     private let batchIdFromDocument: Bool
     private var batchNumber: String?
+    /// Whether mapped records carry their trace (the gateway stores it; `translate` needs it for `--trace` only).
+    public var collectsTrace = true
 
     /// - Parameter context: an empty `batchId` means "use the batch number the document carries".
     public init(mapper: RecordMapper, context: TranslationContext, limits: XMLStreamLimits = XMLStreamLimits()) {
@@ -55,6 +57,6 @@ public final class BatchTranslator {
             batchNumber = Self.batchInfo(spec: mapper.spec.batch, root: root).number
             if let batchNumber { context.batchId = batchNumber }
         }
-        return mapper.map(streamed, context: context)
+        return mapper.map(streamed, context: context, tracing: collectsTrace)
     }
 }

@@ -39,31 +39,40 @@ public enum TranslationLine: Sendable {
         }
     }
 
-    /// The line as `translate` prints it. Records are encoded once, straight from their types: going through
-    /// `JSONValue` first cost 40 % of translate's time (make bench-profile).
+    /// The line as `translate` prints it.
     public func jsonLine(language: MessageLanguage) -> String {
-        let data: Data?
+        var writer = CanonicalJSONWriter(capacity: 2048)
+        write(to: &writer, language: language)
+        return writer.string
+    }
+
+    /// Appends the line's JSON (without the newline). Records go through `CanonicalJSONWriter`:
+    /// `JSONEncoder` took most of translate's time per record (make bench-profile).
+    public func write(to writer: inout CanonicalJSONWriter, language: MessageLanguage) {
+        var first = true
         switch self {
-        case .hub(let record, let trace): data = try? Self.encoder.encode(HubLine(hubRecord: record, trace: trace))
-        case .credit(let record, _): data = try? Self.encoder.encode(CreditLine(creditRecord: record))
-        case .unchanged, .rejection: data = try? Self.encoder.encode(jsonObject(language: language))
+        case .hub(let record, let trace):
+            writer.beginObject()
+            writer.key("hubRecord", first: &first)
+            writer.write(record)
+            if let trace {
+                writer.key("trace", first: &first)
+                writer.beginArray()
+                for (index, entry) in trace.enumerated() {
+                    if index > 0 { writer.comma() }
+                    entry.write(to: &writer)
+                }
+                writer.endArray()
+            }
+            writer.endObject()
+        case .credit(let record, _):
+            writer.beginObject()
+            writer.key("creditRecord", first: &first)
+            writer.write(record)
+            writer.endObject()
+        case .unchanged, .rejection:
+            writer.write(jsonObject(language: language))
         }
-        return String(decoding: data ?? Data("{}".utf8), as: UTF8.self)
-    }
-
-    private struct HubLine: Encodable {
-        var hubRecord: HubRecord
-        var trace: [TraceEntry]?
-    }
-
-    private struct CreditLine: Encodable {
-        var creditRecord: CreditRecord
-    }
-
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 
     static func json(_ value: some Encodable) -> JSONValue {

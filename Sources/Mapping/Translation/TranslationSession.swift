@@ -91,6 +91,7 @@ public final class TranslationSession {
             sourceSystem: source, batchId: "", receivedAt: receivedAt,
             receivedOn: Self.beijingDay(of: receivedAt) ?? LocalDate(year: 1970, month: 1, day: 1)!)
         let translator = BatchTranslator(mapper: mapper, context: context, limits: limits)
+        translator.collectsTrace = trace
         do {
             while true {
                 let chunk = handle.readData(ofLength: 64 * 1024)
