@@ -56,6 +56,10 @@ public struct WorkingDayCalendar: Hashable, Sendable, Decodable {
     private let loaded: Set<Int>
     private let holidays: Set<LocalDate>
     private let workdays: Set<LocalDate>
+    /// The same days as days since 1970-01-01: deadlines are counted for every record, and integers hash
+    /// faster than dates.
+    private let holidayDays: Set<Int>
+    private let workdayDays: Set<Int>
 
     /// Builds a calendar and checks the data: one section per year, dates within a year of their section, no day
     /// both a holiday and a working day, adjusted working days only on weekends.
@@ -80,6 +84,8 @@ public struct WorkingDayCalendar: Hashable, Sendable, Decodable {
         self.loaded = loaded
         self.holidays = holidays
         self.workdays = workdays
+        self.holidayDays = Set(holidays.map(\.daysSinceEpoch))
+        self.workdayDays = Set(workdays.map(\.daysSinceEpoch))
     }
 
     /// One calendar from several files' calendars; a year in two of them is ``CalendarError/duplicateYear(_:)``.
@@ -134,13 +140,17 @@ public struct WorkingDayCalendar: Hashable, Sendable, Decodable {
     /// `date`). Every day counted over must be covered; `date` itself is not consulted.
     public func addingWorkingDays(_ n: Int, to date: LocalDate) throws(CalendarError) -> LocalDate {
         guard n >= 0 else { throw .negativeWorkingDays(n) }
-        var day = date
+        var epochDay = date.daysSinceEpoch
         var counted = 0
         while counted < n {
-            day = day.adding(days: 1)
-            if try isWorkingDay(day) { counted += 1 }
+            epochDay += 1
+            try requireCovered(LocalDate(daysSinceEpoch: epochDay))
+            if holidayDays.contains(epochDay) { continue }
+            // 1970-01-01 was a Thursday: weekdays are Monday (1) to Friday (5) in ISO numbering.
+            let isoWeekday = ((epochDay % 7 + 7) % 7 + 3) % 7 + 1
+            if isoWeekday <= 5 || workdayDays.contains(epochDay) { counted += 1 }
         }
-        return day
+        return LocalDate(daysSinceEpoch: epochDay)
     }
 
     // MARK: - Decoding helpers

@@ -21,10 +21,10 @@ struct PathExpressionTests {
     }
 
     func strings(_ path: String, in scope: PathScope, bindings: NamespaceBindings = NamespaceBindings()) throws -> [String] {
-        try PathParser.parse(path, bindings: bindings).evaluate(in: scope).map(\.stringValue)
+        try PathParser.parse(path, bindings: bindings).strings(in: scope)
     }
 
-    var caseTree: (record: LocatedElement, root: XMLElementNode) {
+    var caseTree: RecordTree {
         let fine1 = element("Fine", attributes: ["payer": "单位", "unit": "元"], text: "412,000.00", line: 20)
         let fine2 = element("Fine", attributes: ["payer": "直接责任人", "unit": "元"], text: "20,600.00", line: 21)
         let party1 = element("Party", attributes: ["role": "单位"], [element("Name", text: "甲公司")], line: 10)
@@ -32,12 +32,11 @@ struct PathExpressionTests {
         let record = element("Case", attributes: ["id": "C1"], [element("Parties", [party1, party2]), fine1, fine2], line: 5)
         let project = element("Project", attributes: ["code": "P1"], [element("Name", text: "某工程")], line: 3)
         let root = element("Root", [element("Head", [element("No", text: "B-1")])], line: 1)
-        return (LocatedElement(element: record, ancestors: [root, project]), root)
+        return RecordTree(record: record, ancestors: [root, project])
     }
 
     @Test func childrenAttributesAndPredicates() throws {
-        let (record, root) = caseTree
-        let scope = PathScope(context: record, root: root)
+        let scope = PathScope(record: caseTree)
         #expect(try strings("@id", in: scope) == ["C1"])
         #expect(try strings("Parties/Party/Name", in: scope) == ["甲公司", "吴某某"])
         #expect(try strings("Parties/Party[2]/Name", in: scope) == ["吴某某"])
@@ -47,8 +46,7 @@ struct PathExpressionTests {
     }
 
     @Test func ancestorsAndRoot() throws {
-        let (record, root) = caseTree
-        let scope = PathScope(context: record, root: root)
+        let scope = PathScope(record: caseTree)
         #expect(try strings("ancestor::Project/@code", in: scope) == ["P1"])
         #expect(try strings("../Name", in: scope) == ["某工程"])
         #expect(try strings("/Root/Head/No", in: scope) == ["B-1"])
@@ -56,13 +54,29 @@ struct PathExpressionTests {
         #expect(try strings("/Other/Head/No", in: scope) == [])
     }
 
+    @Test("absolute paths pass through the open ancestors; the record is not yet a child of its parent")
+    func openAncestors() throws {
+        let scope = PathScope(record: caseTree)
+        #expect(try strings("/Root/Project/@code", in: scope) == ["P1"])
+        #expect(try strings("/Root/Project/Name", in: scope) == ["某工程"])
+        #expect(try strings("../Case", in: scope) == [])
+        #expect(try strings("//Case", in: scope) == [])
+        #expect(try strings("..", in: scope) == ["某工程"])
+        #expect(try strings(".", in: scope) == ["甲公司吴某某412,000.0020,600.00"])
+        #expect(try strings("Parties/Party[@role='单位']/Name", in: scope) == ["甲公司"])
+        #expect(try strings("Fine/text()", in: scope) == ["412,000.00", "20,600.00"])
+        #expect(try strings("Parties/*/Name", in: scope) == ["甲公司", "吴某某"])
+    }
+
     @Test("a predicate can compare with a bound variable: each party's own fine")
     func variablePredicate() throws {
-        let (record, root) = caseTree
-        let parties = try PathParser.parse("Parties/Party", bindings: NamespaceBindings()).evaluate(in: PathScope(context: record, root: root))
+        let base = PathScope(record: caseTree)
+        let parties = try PathParser.parse("Parties/Party", bindings: NamespaceBindings()).evaluate(in: base)
+        #expect(parties.count == 2)
         var fines: [String] = []
         for party in parties {
-            let scope = PathScope(context: party.owner, root: root, variables: ["record": [.element(record)], "party": [party]])
+            var scope = base.with(context: party.owner)
+            scope.variables["party"] = [party]
             fines += try strings("$record/Fine[@payer=$party/@role]", in: scope)
         }
         #expect(fines == ["412,000.00", "20,600.00"])
@@ -72,7 +86,7 @@ struct PathExpressionTests {
     func namespaces() throws {
         let child = element("title", ns: ns, text: "T")
         let record = element("record", ns: ns, attributes: ["id": "7"], [child])
-        let scope = PathScope(context: LocatedElement(element: record, ancestors: []), root: record)
+        let scope = PathScope(record: RecordTree(record: record, ancestors: []))
         #expect(try strings("m:title", in: scope, bindings: NamespaceBindings(prefixes: ["m": ns])) == ["T"])
         #expect(try strings("title", in: scope, bindings: NamespaceBindings(defaultNamespace: ns)) == ["T"])
         #expect(try strings("title", in: scope) == [])

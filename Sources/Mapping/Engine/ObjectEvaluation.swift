@@ -3,10 +3,45 @@ import XMLStream
 
 /// The evaluated fields of one output object (hub record, party, amount, credit record), before they
 /// are turned into typed records.
+/// Named values in the order they were added, looked up by name: an object has a handful of fields,
+/// and a linear search over them is cheaper than hashing into a dictionary built for every instance.
+struct NamedValues<Value> {
+    private(set) var names: [String] = []
+    private(set) var values: [Value] = []
+
+    init() {}
+
+    subscript(name: String) -> Value? {
+        get {
+            for index in names.indices where names[index] == name { return values[index] }
+            return nil
+        }
+        set {
+            if let index = names.firstIndex(of: name) {
+                if let newValue {
+                    values[index] = newValue
+                } else {
+                    names.remove(at: index)
+                    values.remove(at: index)
+                }
+            } else if let newValue {
+                names.append(name)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// Adds a value under a name the object does not have yet (a spec's fields are unique).
+    mutating func append(_ name: String, _ value: Value) {
+        names.append(name)
+        values.append(value)
+    }
+}
+
 struct ObjectValues {
     var path: String
-    var fields: [String: Evaluation] = [:]
-    var children: [String: [ObjectValues]] = [:]
+    var fields = NamedValues<Evaluation>()
+    var children = NamedValues<[ObjectValues]>()
     var freeFields: [(name: String, evaluation: Evaluation)] = []
     var scope: PathScope
 
@@ -73,10 +108,10 @@ struct ObjectEvaluator {
         var values = ObjectValues(path: path, scope: scope)
         let prefix = path.isEmpty ? "" : path + "."
         for (name, expression) in spec.fields {
-            values.fields[name] = evaluateField(expression, in: scope, field: prefix + name)
+            values.fields.append(name, evaluateField(expression, in: scope, prefix: prefix, name: name))
         }
         for (name, expression) in spec.freeFields {
-            values.freeFields.append((name, evaluateField(expression, in: scope, field: prefix + "fields." + name)))
+            values.freeFields.append((name, evaluateField(expression, in: scope, prefix: prefix + "fields.", name: name)))
         }
         for (name, specs) in spec.children {
             var instances: [ObjectValues] = []
@@ -86,17 +121,18 @@ struct ObjectEvaluator {
                 let multiple = child?.multiple == true
                 instances += evaluate(childSpec, in: scope) { multiple ? "\(prefix)\(name)[\(offset + $0)]" : prefix + name }
             }
-            values.children[name] = instances
+            values.children.append(name, instances)
         }
         return values
     }
 
-    private mutating func evaluateField(_ expression: ValueExpression, in scope: PathScope, field: String) -> Evaluation {
-        let evaluation = evaluator.evaluate(expression, in: scope, field: field)
-        problems += evaluation.problems
+    /// The field's full name (`prefix` + `name`) is only formatted for a problem or the trace.
+    private mutating func evaluateField(_ expression: ValueExpression, in scope: PathScope, prefix: String, name: String) -> Evaluation {
+        let evaluation = evaluator.evaluate(expression, in: scope, field: prefix + name)
+        if !evaluation.problems.isEmpty { problems += evaluation.problems }
         if tracing && !evaluation.values.isEmpty {
             trace.append(
-                TraceEntry(field: field, rule: expression.traceRule, source: expression.sourceDescription, at: evaluation.origin?.description))
+                TraceEntry(field: prefix + name, rule: expression.traceRule, source: expression.sourceDescription, at: evaluation.origin?.description))
         }
         return evaluation
     }

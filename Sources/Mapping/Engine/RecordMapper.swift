@@ -16,11 +16,15 @@ public struct RecordMapper: Sendable {
     /// Nil when the record spec's `when:` excludes the element.
     /// - Parameter tracing: whether to record, for every field, the rule and input that produced it.
     public func map(_ streamed: XMLStreamedRecord, context: TranslationContext, tracing: Bool = true) -> RecordOutcome? {
+        var names = NameLookupCache()
+        return map(streamed, context: context, tracing: tracing, names: &names)
+    }
+
+    func map(_ streamed: XMLStreamedRecord, context: TranslationContext, tracing: Bool, names: inout NameLookupCache) -> RecordOutcome? {
         let recordSpec = spec.records[streamed.patternIndex]
         let position = streamed.element.position
-        let root = LocatedElement.contextTree(ancestors: streamed.ancestors) ?? streamed.element
-        var located = LocatedElement(element: streamed.element, ancestors: streamed.ancestors)
-        var scope = PathScope(context: located, root: root, variables: ["record": [.element(located)]])
+        var tree = RecordTree(record: streamed.element, ancestors: streamed.ancestors, names: &names)
+        var scope = PathScope(record: tree)
         let evaluator = ValueEvaluator()
         if let when = recordSpec.when, !evaluator.holds(when, in: scope) { return nil }
 
@@ -30,13 +34,15 @@ public struct RecordMapper: Sendable {
             var removed: Set<XMLPosition> = []
             for rule in recordSpec.redactions {
                 for case .element(let target) in rule.select.evaluate(in: scope) {
-                    removed.insert(target.element.position)
+                    removed.insert(tree.position(target))
                     let name = evaluator.evaluate(rule.name, in: scope.with(context: target), field: "redacted").first?.text
                     if let name, !redacted.contains(name) { redacted.append(name) }
                 }
             }
-            located.element = Self.removing(removed, from: located.element)
-            scope = PathScope(context: located, root: root, variables: ["record": [.element(located)]])
+            if !removed.isEmpty {
+                tree = RecordTree(record: Self.removing(removed, from: streamed.element), ancestors: streamed.ancestors, names: &names)
+                scope = PathScope(record: tree)
+            }
         }
 
         var objects = ObjectEvaluator()

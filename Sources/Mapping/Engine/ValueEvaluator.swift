@@ -49,62 +49,89 @@ struct ValueEvaluator {
     /// A piece of text on its way through the transforms, with the element it came from.
     private struct Item {
         var text: String
-        var owner: LocatedElement?
+        var owner: Int32?
     }
 
-    func evaluate(_ expression: ValueExpression, in scope: PathScope, field: String) -> Evaluation {
+    /// `field` names the target in problems; it is only formatted when there is one.
+    func evaluate(_ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String) -> Evaluation {
         var evaluation = Evaluation()
-        var items = sourceItems(expression, in: scope, field: field, evaluation: &evaluation)
-        let transforms = expression.transforms
-        if evaluation.origin == nil, let owner = items.first?.owner { evaluation.origin = owner.element.position }
+        var items = sourceItems(expression, in: scope, field: field(), evaluation: &evaluation)
+        if evaluation.origin == nil, let owner = items.first?.owner { evaluation.origin = scope.tree.position(owner) }
 
-        items = items.flatMap { item -> [Item] in
-            var text = transforms.trim ? item.text.trimmingWhitespace : item.text
-            for (pattern, template) in transforms.replacements { text = pattern.replacing(in: text, with: template) }
-            if let regex = transforms.regex {
-                guard let extracted = regex.firstMatch(in: text) else { return [] }
-                text = extracted
+        // Transforms read in place from the expression: copying the chain retained every part of it.
+        if expression.transforms.split == nil {
+            var kept = 0
+            for index in items.indices {
+                guard let text = transformed(items[index].text, expression.transforms), !text.isEmpty else { continue }
+                items[kept] = Item(text: text, owner: items[index].owner)
+                kept += 1
             }
-            guard let separator = transforms.split else { return [Item(text: text, owner: item.owner)] }
-            return text.components(separatedBy: separator).map {
-                Item(text: transforms.trim ? $0.trimmingWhitespace : $0, owner: item.owner)
+            items.removeLast(items.count - kept)
+        } else {
+            items = items.flatMap { item -> [Item] in
+                guard let text = transformed(item.text, expression.transforms), let separator = expression.transforms.split else { return [] }
+                return text.components(separatedBy: separator).map {
+                    Item(text: expression.transforms.trim ? $0.trimmingWhitespace : $0, owner: item.owner)
+                }
             }
+            items.removeAll { $0.text.isEmpty }
         }
-        items.removeAll { $0.text.isEmpty }
 
-        if let table = transforms.codeTable {
-            items = items.compactMap { item in
-                if let mapped = table.entries[item.text] { return Item(text: mapped, owner: item.owner) }
-                if let otherwise = transforms.otherwise { return Item(text: otherwise, owner: item.owner) }
-                evaluation.problems.append(ProblemMessages.unknownCode(field, value: item.text, table: table.name))
-                return nil
+        if let table = expression.transforms.codeTable {
+            var kept = 0
+            for index in items.indices {
+                let item = items[index]
+                if let mapped = table.entries[item.text] {
+                    items[kept] = Item(text: mapped, owner: item.owner)
+                } else if let otherwise = expression.transforms.otherwise {
+                    items[kept] = Item(text: otherwise, owner: item.owner)
+                } else {
+                    evaluation.problems.append(ProblemMessages.unknownCode(field(), value: item.text, table: table.name))
+                    continue
+                }
+                kept += 1
             }
+            items.removeLast(items.count - kept)
         }
-        if items.isEmpty, let fallback = transforms.defaultValue {
+        if items.isEmpty, let fallback = expression.transforms.defaultValue {
             items = [Item(text: fallback, owner: nil)]
         }
-        if let join = transforms.join, items.count > 1 {
+        if let join = expression.transforms.join, items.count > 1 {
             items = [Item(text: items.map(\.text).joined(separator: join), owner: items.first?.owner)]
         }
+        evaluation.values.reserveCapacity(items.count)
         for item in items {
-            if let value = convert(item, transforms.conversion, scope: scope, field: field, problems: &evaluation.problems) {
+            if let value = convert(item, expression.transforms.conversion, scope: scope, field: field(), problems: &evaluation.problems) {
                 evaluation.values.append(value)
             }
         }
         return evaluation
     }
 
-    private func sourceItems(_ expression: ValueExpression, in scope: PathScope, field: String, evaluation: inout Evaluation) -> [Item] {
+    /// Trim, replacements and regex extraction; nil when the regex does not match.
+    private func transformed(_ text: String, _ transforms: borrowing TransformChain) -> String? {
+        var text = transforms.trim ? text.trimmingWhitespace : text
+        for (pattern, template) in transforms.replacements { text = pattern.replacing(in: text, with: template) }
+        if let regex = transforms.regex {
+            guard let extracted = regex.firstMatch(in: text) else { return nil }
+            text = extracted
+        }
+        return text
+    }
+
+    private func sourceItems(
+        _ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String, evaluation: inout Evaluation
+    ) -> [Item] {
         switch expression.source {
         case .constant(let value):
             return [Item(text: value, owner: nil)]
         case .path(let path):
-            return path.evaluate(in: scope).map { Item(text: $0.stringValue, owner: $0.owner) }
+            return path.evaluate(in: scope).map { Item(text: scope.stringValue($0), owner: $0.owner) }
         case .concat(let parts):
             var text = ""
-            var owner: LocatedElement?
+            var owner: Int32?
             for part in parts {
-                let result = evaluate(part, in: scope, field: field)
+                let result = evaluate(part, in: scope, field: field())
                 evaluation.problems += result.problems
                 text += result.values.map(\.text).joined()
                 if owner == nil, case .path(let path) = part.source { owner = path.evaluate(in: scope).first?.owner }
@@ -112,7 +139,7 @@ struct ValueEvaluator {
             return [Item(text: text, owner: owner)]
         case .firstOf(let parts):
             for part in parts {
-                let result = evaluate(part, in: scope, field: field)
+                let result = evaluate(part, in: scope, field: field())
                 if !result.values.isEmpty {
                     evaluation.problems += result.problems
                     evaluation.origin = result.origin
@@ -123,7 +150,7 @@ struct ValueEvaluator {
         case .cases(let cases, let otherwise):
             let chosen = cases.first { holds($0.condition, in: scope) }?.value ?? otherwise
             guard let chosen else { return [] }
-            let result = evaluate(chosen, in: scope, field: field)
+            let result = evaluate(chosen, in: scope, field: field())
             evaluation.problems += result.problems
             evaluation.origin = result.origin
             return result.values.map { Item(text: $0.text, owner: nil) }
@@ -131,22 +158,23 @@ struct ValueEvaluator {
     }
 
     private func convert(
-        _ item: Item, _ conversion: TransformChain.Conversion?, scope: PathScope, field: String, problems: inout [RecordProblem]
+        _ item: Item, _ conversion: TransformChain.Conversion?, scope: PathScope, field: @autoclosure () -> String,
+        problems: inout [RecordProblem]
     ) -> FieldValue? {
         guard let conversion else { return .text(item.text) }
         switch conversion {
         case .date(let patterns):
             if let date = patterns.lazy.compactMap({ $0.parse(item.text) }).first { return .date(date) }
-            problems.append(ProblemMessages.date(field, value: item.text, formats: patterns.map(\.text).joined(separator: " / ")))
+            problems.append(ProblemMessages.date(field(), value: item.text, formats: patterns.map(\.text).joined(separator: " / ")))
             return nil
         case .amount(let unitExpression, let defaultUnit):
             var unit = defaultUnit
             if let unitExpression {
                 let unitScope = item.owner.map { scope.with(context: $0) } ?? scope
-                let unitText = evaluate(unitExpression, in: unitScope, field: field).first?.text
+                let unitText = evaluate(unitExpression, in: unitScope, field: field()).first?.text
                 if let unitText {
                     guard let parsed = AmountUnit(rawValue: unitText) else {
-                        problems.append(ProblemMessages.unit(field, value: item.text, unit: unitText))
+                        problems.append(ProblemMessages.unit(field(), value: item.text, unit: unitText))
                         return nil
                     }
                     unit = parsed
@@ -155,12 +183,12 @@ struct ValueEvaluator {
             do {
                 return .amount(try Amount.parse(item.text, defaultUnit: unit))
             } catch {
-                problems.append(RecordProblem(field: field, value: item.text, failure: error))
+                problems.append(RecordProblem(field: field(), value: item.text, failure: error))
                 return nil
             }
         case .integer:
             guard let value = Int(item.text) else {
-                problems.append(ProblemMessages.number(field, value: item.text, integer: true))
+                problems.append(ProblemMessages.number(field(), value: item.text, integer: true))
                 return nil
             }
             return .number(String(value))
@@ -168,21 +196,21 @@ struct ValueEvaluator {
             guard let value = Decimal(string: item.text, locale: Locale(identifier: "en_US_POSIX")),
                 item.text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") })
             else {
-                problems.append(ProblemMessages.number(field, value: item.text, integer: false))
+                problems.append(ProblemMessages.number(field(), value: item.text, integer: false))
                 return nil
             }
             return .number("\(value)")
         case .boolean(let trueValues, let falseValues):
             if trueValues.contains(item.text) { return .bool(true) }
             if falseValues.contains(item.text) { return .bool(false) }
-            problems.append(ProblemMessages.boolean(field, value: item.text))
+            problems.append(ProblemMessages.boolean(field(), value: item.text))
             return nil
         case .pairs(let separator, let keyValue):
             var object: [String: String] = [:]
             for pair in item.text.components(separatedBy: separator) where !pair.trimmingWhitespace.isEmpty {
                 let parts = pair.components(separatedBy: keyValue)
                 guard parts.count == 2 else {
-                    problems.append(ProblemMessages.pairs(field, value: pair, separator: keyValue))
+                    problems.append(ProblemMessages.pairs(field(), value: pair, separator: keyValue))
                     return nil
                 }
                 object[parts[0].trimmingWhitespace] = parts[1].trimmingWhitespace

@@ -1,201 +1,188 @@
 import XMLStream
 
-/// One enclosing element in an immutable chain: children of the same element share their parent's link, so
-/// stepping down a tree costs one allocation per level instead of a copy of every ancestor per child.
-public final class AncestorLink: Sendable {
-    public let element: XMLElementNode
-    public let parent: AncestorLink?
-
-    init(element: XMLElementNode, parent: AncestorLink?) {
-        self.element = element
-        self.parent = parent
-    }
-}
-
-/// An element together with the elements that enclose it, so `..` and `ancestor::` work on value trees
-/// that hold no parent pointers.
-public struct LocatedElement: Sendable {
-    public var element: XMLElementNode
-    let parentLink: AncestorLink?
-
-    /// `ancestors` root first.
-    public init(element: XMLElementNode, ancestors: [XMLElementNode]) {
-        self.element = element
-        self.parentLink = ancestors.reduce(nil) { AncestorLink(element: $1, parent: $0) }
-    }
-
-    init(element: XMLElementNode, parentLink: AncestorLink?) {
-        self.element = element
-        self.parentLink = parentLink
-    }
-
-    /// The enclosing elements, root first.
-    public var ancestors: [XMLElementNode] {
-        var chain: [XMLElementNode] = []
-        var cursor = parentLink
-        while let link = cursor {
-            chain.append(link.element)
-            cursor = link.parent
-        }
-        return chain.reversed()
-    }
-
-    var children: [LocatedElement] {
-        let link = AncestorLink(element: element, parent: parentLink)
-        return element.childElements.map { LocatedElement(element: $0, parentLink: link) }
-    }
-
-    /// The child elements whose names pass `test`, wrapped only once they match.
-    func children(matching test: (XMLQualifiedName) -> Bool) -> [LocatedElement] {
-        var link: AncestorLink?
-        var result: [LocatedElement] = []
-        for case .element(let child) in element.children where test(child.name) {
-            if link == nil { link = AncestorLink(element: element, parent: parentLink) }
-            result.append(LocatedElement(element: child, parentLink: link))
-        }
-        return result
-    }
-
-    var parent: LocatedElement? {
-        parentLink.map { LocatedElement(element: $0.element, parentLink: $0.parent) }
-    }
-
-    /// A readable absolute location (`/BATCH/BODY/ROW/JLBH`), for traces.
-    public var pathDescription: String {
-        (ancestors + [element]).map { "/" + $0.name.localName }.joined()
-    }
-}
-
-/// What a path selects: elements, or text (attribute values, `name()`, `text()`).
+/// What a path selects: elements of a `RecordTree`, or text (attribute values, `name()`, `text()`).
 public enum PathItem: Sendable {
-    case element(LocatedElement)
-    case text(String, owner: LocatedElement)
-
-    /// The XPath string value: an element's text including its descendants.
-    public var stringValue: String {
-        switch self {
-        case .element(let located): located.element.deepText
-        case .text(let text, _): text
-        }
-    }
+    case element(Int32)
+    case text(String, owner: Int32)
 
     /// The element the value came from (an attribute's owner), for positions and relative sub-paths.
-    public var owner: LocatedElement {
+    public var owner: Int32 {
         switch self {
-        case .element(let located): located
+        case .element(let node): node
         case .text(_, let owner): owner
         }
     }
 }
 
-extension LocatedElement {
-    /// The document as far as it is known around a record: the root with its captured content and,
-    /// nested as the last child of each, the still-open ancestors, so absolute paths can pass through
-    /// them (`/soap:Envelope/soap:Body/…/batchNo`).
-    public static func contextTree(ancestors: [XMLElementNode]) -> XMLElementNode? {
-        guard var node = ancestors.last else { return nil }
-        for parent in ancestors.dropLast().reversed() {
-            var copy = parent
-            copy.children.append(.element(node))
-            node = copy
-        }
-        return node
-    }
-}
-
-/// The scope a path is evaluated in.
+/// The scope a path is evaluated in: a record's tree, the context element and the bound variables.
 public struct PathScope: Sendable {
-    public var context: LocatedElement
-    /// The document root with the content captured so far (batch header and the like).
-    public var root: XMLElementNode?
+    public let tree: RecordTree
+    public var context: Int32
     public var variables: [String: [PathItem]]
 
-    public init(context: LocatedElement, root: XMLElementNode?, variables: [String: [PathItem]] = [:]) {
+    public init(tree: RecordTree, context: Int32, variables: [String: [PathItem]] = [:]) {
+        self.tree = tree
         self.context = context
-        self.root = root
         self.variables = variables
     }
 
-    public func with(context: LocatedElement) -> PathScope {
+    /// The record of `tree` as context, bound to `$record`.
+    public init(record tree: RecordTree) {
+        self.init(tree: tree, context: tree.record, variables: ["record": [.element(tree.record)]])
+    }
+
+    public func with(context: Int32) -> PathScope {
         var copy = self
         copy.context = context
         return copy
+    }
+
+    /// The XPath string value of an item: an element's text including its descendants.
+    public func stringValue(_ item: PathItem) -> String {
+        switch item {
+        case .element(let node): tree.stringValue(node)
+        case .text(let text, _): text
+        }
     }
 }
 
 extension PathExpression {
     /// Every item the path selects, in document order.
     public func evaluate(in scope: PathScope) -> [PathItem] {
+        let tree = scope.tree
         var items: [PathItem]
         var remaining = steps[...]
         switch start {
         case .context:
+            // The usual shape, `a/b/c` from the record: children by name, no predicates, no arrays between steps.
+            if let single = singleChildChain(from: scope.context, in: tree) { return single }
             items = [.element(scope.context)]
         case .variable(let name):
             items = scope.variables[name] ?? []
         case .root:
-            guard let root = scope.root, let first = remaining.first else { return [] }
-            let rootItem = LocatedElement(element: root, ancestors: [])
-            var candidates: [LocatedElement]
+            guard let first = remaining.first else { return [] }
+            let root = tree.root
+            var candidates: [Int32]
             switch first.axis {
-            case .child, .ancestor: candidates = [rootItem]
-            case .descendant: candidates = [rootItem] + Self.descendants(of: rootItem)
+            case .child, .ancestor: candidates = [root]
+            case .descendant:
+                candidates = [root]
+                Self.appendDescendants(of: root, in: tree, to: &candidates)
             }
-            candidates = candidates.filter { Self.elementTest(first.test, $0) }
+            candidates = candidates.filter { Self.matches(first, tree, $0) }
             items = Self.applyPredicates(first.predicates, to: candidates.map { .element($0) }, scope: scope)
             remaining = remaining.dropFirst()
         }
         for step in remaining {
             var next: [PathItem] = []
-            for case .element(let located) in items {
-                next.append(contentsOf: Self.apply(step, to: located, scope: scope))
+            for case .element(let node) in items {
+                Self.apply(step, to: node, scope: scope, into: &next)
             }
             items = next
         }
         return items
     }
 
-    /// The first item's string value, or nil when nothing is selected.
-    public func firstString(in scope: PathScope) -> String? {
-        evaluate(in: scope).first?.stringValue
+    /// The string values of what the path selects.
+    public func strings(in scope: PathScope) -> [String] {
+        evaluate(in: scope).map(scope.stringValue)
     }
 
-    private static func apply(_ step: Step, to located: LocatedElement, scope: PathScope) -> [PathItem] {
-        var selected: [PathItem]
+    /// The first item's string value, or nil when nothing is selected.
+    public func firstString(in scope: PathScope) -> String? {
+        evaluate(in: scope).first.map(scope.stringValue)
+    }
+
+    /// Follows a path of child steps without predicates when each step selects at most one element,
+    /// or the last step selects text; nil when the path is not of that shape or a step selects several.
+    private func singleChildChain(from context: Int32, in tree: RecordTree) -> [PathItem]? {
+        var node = context
+        for (offset, step) in steps.enumerated() {
+            guard step.predicates.isEmpty else { return nil }
+            switch step.test {
+            case .element:
+                guard step.axis == .child else { return nil }
+                var found: Int32 = -1
+                var child = tree.firstChild(node)
+                while child >= 0 {
+                    if Self.matches(step, tree, child) {
+                        guard found < 0 else { return nil }
+                        found = child
+                    }
+                    child = tree.nextSibling(child)
+                }
+                guard found >= 0 else { return [] }
+                node = found
+            case .selfNode:
+                continue
+            case .attribute, .nameFunction, .textFunction:
+                guard offset == steps.count - 1 else { return nil }
+                var result: [PathItem] = []
+                Self.apply(step, to: node, scope: nil, tree: tree, into: &result)
+                return result
+            case .parent:
+                guard let parent = tree.parent(node) else { return [] }
+                node = parent
+            }
+        }
+        return [.element(node)]
+    }
+
+    private static func apply(_ step: Step, to node: Int32, scope: PathScope, into result: inout [PathItem]) {
+        apply(step, to: node, scope: scope, tree: scope.tree, into: &result)
+    }
+
+    /// `scope` may be nil only for steps without predicates.
+    private static func apply(_ step: Step, to node: Int32, scope: PathScope?, tree: RecordTree, into result: inout [PathItem]) {
+        var selected: [PathItem] = []
         switch step.test {
         case .selfNode:
-            selected = [.element(located)]
+            selected = [.element(node)]
         case .parent:
-            selected = located.parent.map { [.element($0)] } ?? []
+            selected = tree.parent(node).map { [.element($0)] } ?? []
         case .nameFunction:
-            return [.text(located.element.name.localName, owner: located)]
+            result.append(.text(tree.name(node).localName, owner: node))
+            return
         case .textFunction:
-            return [.text(located.element.text, owner: located)]
+            result.append(.text(tree.ownText(node), owner: node))
+            return
         case .attribute(let name):
-            let values = located.element.attributes.filter { attribute in
-                (name.localName == "*" || XMLQualifiedName.sameCodePoints(attribute.name.localName, name.localName))
-                    && XMLQualifiedName.sameCodePoints(attribute.name.namespaceURI, name.namespaceURI)
+            let wildcard = name.localName == "*"
+            for attribute in tree.attributes(of: node)
+            where (wildcard || XMLQualifiedName.sameCodePoints(attribute.name.localName, name.localName))
+                && XMLQualifiedName.sameCodePoints(attribute.name.namespaceURI, name.namespaceURI)
+            {
+                result.append(.text(attribute.value, owner: node))
             }
-            return values.map { .text($0.value, owner: located) }
+            return
         case .element:
             switch step.axis {
             case .child:
-                selected = located.children { nameTest(step.test, $0) }.map { .element($0) }
+                var child = tree.firstChild(node)
+                while child >= 0 {
+                    if matches(step, tree, child) { selected.append(.element(child)) }
+                    child = tree.nextSibling(child)
+                }
             case .descendant:
-                selected = descendants(of: located).filter { elementTest(step.test, $0) }.map { .element($0) }
+                var descendants: [Int32] = []
+                appendDescendants(of: node, in: tree, to: &descendants)
+                for candidate in descendants where matches(step, tree, candidate) { selected.append(.element(candidate)) }
             case .ancestor:
-                var cursor = located.parent
-                selected = []
+                var cursor = tree.parent(node)
                 while let candidate = cursor {
-                    if elementTest(step.test, candidate) {
+                    if matches(step, tree, candidate) {
                         selected = [.element(candidate)]
                         break
                     }
-                    cursor = candidate.parent
+                    cursor = tree.parent(candidate)
                 }
             }
         }
-        return applyPredicates(step.predicates, to: selected, scope: scope)
+        if step.predicates.isEmpty || scope == nil {
+            result.append(contentsOf: selected)
+        } else {
+            result.append(contentsOf: applyPredicates(step.predicates, to: selected, scope: scope!))
+        }
     }
 
     private static func applyPredicates(_ predicates: [Predicate], to items: [PathItem], scope: PathScope) -> [PathItem] {
@@ -207,13 +194,12 @@ extension PathExpression {
             case .equals(let left, let right):
                 items = items.filter { item in
                     let local = scope.with(context: item.owner)
-                    let leftValues = Set(left.evaluate(in: local).map { $0.stringValue.trimmingWhitespace })
+                    let leftValues = Set(left.strings(in: local).map(\.trimmingWhitespace))
                     switch right {
                     case .literal(let literal):
                         return leftValues.contains(literal)
                     case .path(let path):
-                        let rightValues = path.evaluate(in: local).map { $0.stringValue.trimmingWhitespace }
-                        return rightValues.contains { leftValues.contains($0) }
+                        return path.strings(in: local).contains { leftValues.contains($0.trimmingWhitespace) }
                     }
                 }
             }
@@ -221,23 +207,25 @@ extension PathExpression {
         return items
     }
 
-    static func elementTest(_ test: Test, _ located: LocatedElement) -> Bool {
-        nameTest(test, located.element.name)
+    /// Whether the element at `node` passes an element step's name test.
+    static func matches(_ step: Step, _ tree: RecordTree, _ node: Int32) -> Bool {
+        if step.nameID >= 0 && step.nameID < tree.registryGeneration { return tree.nameID(node) == step.nameID }
+        guard case .element(let name) = step.test else { return false }
+        return nameTest(name, tree.name(node))
     }
 
-    static func nameTest(_ test: Test, _ actual: XMLQualifiedName) -> Bool {
-        guard case .element(let name) = test else { return false }
-        return (name.localName == "*" || XMLQualifiedName.sameCodePoints(name.localName, actual.localName))
+    static func nameTest(_ name: XMLQualifiedName, _ actual: XMLQualifiedName) -> Bool {
+        (name.localName == "*" || XMLQualifiedName.sameCodePoints(name.localName, actual.localName))
             && (name.namespaceURI == "*" || XMLQualifiedName.sameCodePoints(name.namespaceURI, actual.namespaceURI))
     }
 
-    static func descendants(of located: LocatedElement) -> [LocatedElement] {
-        var result: [LocatedElement] = []
-        for child in located.children {
+    static func appendDescendants(of node: Int32, in tree: RecordTree, to result: inout [Int32]) {
+        var child = tree.firstChild(node)
+        while child >= 0 {
             result.append(child)
-            result.append(contentsOf: descendants(of: child))
+            appendDescendants(of: child, in: tree, to: &result)
+            child = tree.nextSibling(child)
         }
-        return result
     }
 }
 

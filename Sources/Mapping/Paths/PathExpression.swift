@@ -46,6 +46,19 @@ public struct PathExpression: Hashable, Sendable, CustomStringConvertible {
         public var axis: Axis
         public var test: Test
         public var predicates: [Predicate]
+        /// The element name's id in `NameRegistry`, or -1 for other tests and wildcard names.
+        let nameID: Int32
+
+        public init(axis: Axis, test: Test, predicates: [Predicate]) {
+            self.axis = axis
+            self.test = test
+            self.predicates = predicates
+            if case .element(let name) = test, name.localName != "*", name.namespaceURI != "*" {
+                nameID = NameRegistry.shared.register(name)
+            } else {
+                nameID = -1
+            }
+        }
     }
 
     public var start: Start

@@ -19,6 +19,8 @@ public final class BatchTranslator {
     private var batchNumber: String?
     /// Whether mapped records carry their trace (the gateway stores it; `translate` needs it for `--trace` only).
     public var collectsTrace = true
+    /// Element names of this batch already looked up in the registry of names mappings use.
+    private var names = NameLookupCache()
 
     /// - Parameter context: an empty `batchId` means "use the batch number the document carries".
     public init(mapper: RecordMapper, context: TranslationContext, limits: XMLStreamLimits = XMLStreamLimits()) {
@@ -43,7 +45,11 @@ public final class BatchTranslator {
     }
 
     static func batchInfo(spec: BatchSpec, root: XMLElementNode) -> BatchInfo {
-        let scope = PathScope(context: LocatedElement(element: root, ancestors: []), root: root)
+        batchInfo(spec: spec, scope: PathScope(tree: RecordTree(record: root, ancestors: []), context: 0))
+    }
+
+    /// Batch values read with the document root as context.
+    static func batchInfo(spec: BatchSpec, scope: PathScope) -> BatchInfo {
         let evaluator = ValueEvaluator()
         func value(_ expression: ValueExpression?) -> String? {
             guard let expression else { return nil }
@@ -53,10 +59,11 @@ public final class BatchTranslator {
     }
 
     private func map(_ streamed: XMLStreamedRecord) -> RecordOutcome? {
-        if batchIdFromDocument, batchNumber == nil, let root = LocatedElement.contextTree(ancestors: streamed.ancestors) {
-            batchNumber = Self.batchInfo(spec: mapper.spec.batch, root: root).number
+        if batchIdFromDocument, batchNumber == nil, !streamed.ancestors.isEmpty {
+            let tree = RecordTree(record: streamed.element, ancestors: streamed.ancestors, names: &names)
+            batchNumber = Self.batchInfo(spec: mapper.spec.batch, scope: PathScope(tree: tree, context: tree.root)).number
             if let batchNumber { context.batchId = batchNumber }
         }
-        return mapper.map(streamed, context: context, tracing: collectsTrace)
+        return mapper.map(streamed, context: context, tracing: collectsTrace, names: &names)
     }
 }

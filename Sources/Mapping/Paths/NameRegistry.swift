@@ -1,0 +1,67 @@
+import Foundation
+import XMLStream
+
+/// Small integers for the element names mapping paths mention, so that a path step tests a name
+/// with one integer comparison instead of comparing strings (Chinese element names compare slowly).
+///
+/// Only names written in mapping files are registered, when their paths are parsed; names met in
+/// documents are looked up, never added, so what department systems send cannot grow the table.
+final class NameRegistry: @unchecked Sendable {
+    static let shared = NameRegistry()
+
+    /// Returned for a name no path mentions: it can only match wildcards.
+    static let unknown: Int32 = -1
+
+    private let lock = NSLock()
+    private var ids: [XMLQualifiedName: Int32] = [:]
+
+    /// The name's id, registering it when new.
+    func register(_ name: XMLQualifiedName) -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let id = ids[name] { return id }
+        let id = Int32(ids.count)
+        ids[name] = id
+        return id
+    }
+
+    /// How many names are registered: ids below it existed when it was read.
+    var generation: Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        return Int32(ids.count)
+    }
+
+    /// The id of a registered name, or `unknown`.
+    func lookup(_ name: XMLQualifiedName) -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        return ids[name] ?? Self.unknown
+    }
+}
+
+/// A per-batch cache in front of the registry: a batch uses a few dozen names over and over.
+struct NameLookupCache {
+    private var cache: [XMLQualifiedName: Int32] = [:]
+    private var generation: Int32 = -1
+
+    /// Forgets what was looked up when names were registered since (a mapping loaded meanwhile), and
+    /// returns the registry's generation: names with ids from it on may be `unknown` in what follows.
+    mutating func synchronize() -> Int32 {
+        let current = NameRegistry.shared.generation
+        if current != generation {
+            cache.removeAll(keepingCapacity: true)
+            generation = current
+        }
+        return current
+    }
+
+    mutating func id(of name: XMLQualifiedName) -> Int32 {
+        if let id = cache[name] { return id }
+        let id = NameRegistry.shared.lookup(name)
+        // A document that invents names cannot grow the cache without bound.
+        if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
+        cache[name] = id
+        return id
+    }
+}
