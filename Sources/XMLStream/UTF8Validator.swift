@@ -60,6 +60,30 @@ struct UTF8Validator {
                 }
             }
             let byte = bytes[index]
+            // A whole well-formed multi-byte character at once (most characters of a Chinese batch); anything
+            // unusual, or a character cut by the end of the input, takes the byte-by-byte path below.
+            if needed == 0 && byte >= 0xC2 && byte <= 0xF4 {
+                let length = byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+                if index + length <= count {
+                    let second = bytes[index + 1]
+                    let (low, high): (UInt8, UInt8) =
+                        switch byte {
+                        case 0xE0: (0xA0, 0xBF)
+                        case 0xED: (0x80, 0x9F)
+                        case 0xF0: (0x90, 0xBF)
+                        case 0xF4: (0x80, 0x8F)
+                        default: (0x80, 0xBF)
+                        }
+                    var valid = second >= low && second <= high
+                    if valid && length > 2 { valid = bytes[index + 2] & 0xC0 == 0x80 }
+                    if valid && length > 3 { valid = bytes[index + 3] & 0xC0 == 0x80 }
+                    if valid {
+                        column += 1
+                        index += length
+                        continue
+                    }
+                }
+            }
             if needed > 0 {
                 guard byte >= lower && byte <= upper else {
                     return failure(at: index, startedHere: false, byte: byte)

@@ -68,7 +68,9 @@ struct XMLRecordAssembler {
     // MARK: - Events
 
     /// Refuses an element before its attributes are converted, so that limits cost nothing.
-    func admitElement(named name: XMLQualifiedName, attributeCount: Int, at position: XMLPosition) throws(XMLStreamError) {
+    /// `mutating` although it changes nothing: called on the reader's stored assembler, a non-mutating
+    /// method got a copy of the whole assembler (every array in it retained) for each element.
+    mutating func admitElement(named name: XMLQualifiedName, attributeCount: Int, at position: XMLPosition) throws(XMLStreamError) {
         if depth + 1 > limits.maxDepth {
             throw XMLStreamError(
                 code: .depthLimit,

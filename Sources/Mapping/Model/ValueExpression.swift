@@ -3,7 +3,10 @@ import Foundation
 
 /// How one output value is computed: a source (path, constant, concatenation, first non-empty, cases)
 /// followed by transforms applied in a fixed order (see `TransformChain`).
-public struct ValueExpression: Sendable {
+///
+/// A class, immutable: every field of every record reads one, and copying a struct of this size
+/// retained each of its parts (make bench-profile).
+public final class ValueExpression: Sendable {
     public indirect enum Source: Sendable {
         case path(PathExpression)
         case constant(String)

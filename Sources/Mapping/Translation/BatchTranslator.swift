@@ -30,12 +30,31 @@ public final class BatchTranslator {
         self.reader = XMLRecordReader(recordPatterns: mapper.spec.records.map(\.pattern), limits: limits)
     }
 
+    /// Worker threads that map records while this thread parses (0: map here, as each record completes).
+    ///
+    /// With workers, `feed` returns the outcomes of earlier chunks as they become ready, `finish` the rest, and
+    /// after an error `drainPending()` those still in flight. For callers that may block their thread
+    /// (`translate`), not for tasks on a shared cooperative pool.
+    public var mappingThreads = 0 {
+        didSet { pipeline = mappingThreads > 0 ? MappingPipeline(mapper: mapper, threads: mappingThreads) : nil }
+    }
+    private var pipeline: MappingPipeline?
+
     public func feed(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [RecordOutcome] {
-        try reader.feed(chunk).compactMap(map)
+        let records = try reader.feed(chunk)
+        guard let pipeline else { return records.compactMap(map) }
+        return pipeline.submit(records, context: contextFixed(by: records), tracing: collectsTrace)
     }
 
     public func finish() throws(XMLStreamError) -> [RecordOutcome] {
-        try reader.finish().compactMap(map)
+        let records = try reader.finish()
+        guard let pipeline else { return records.compactMap(map) }
+        return pipeline.submit(records, context: contextFixed(by: records), tracing: collectsTrace) + pipeline.drain()
+    }
+
+    /// Outcomes still being mapped on workers, for a caller that stops early (an XML error after them).
+    public func drainPending() -> [RecordOutcome] {
+        pipeline?.drain() ?? []
     }
 
     /// Batch values read from the document root; complete after `finish()`.
@@ -58,12 +77,22 @@ public final class BatchTranslator {
         return BatchInfo(number: value(spec.number), system: value(spec.system), generatedAt: value(spec.generatedAt))
     }
 
+    /// The context records are mapped in: the batch number comes from the document, read at its first record.
+    private func contextFixed(by records: [XMLStreamedRecord]) -> TranslationContext {
+        if let first = records.first { adoptBatchNumber(from: first) }
+        return context
+    }
+
     private func map(_ streamed: XMLStreamedRecord) -> RecordOutcome? {
+        adoptBatchNumber(from: streamed)
+        return mapper.map(streamed, context: context, tracing: collectsTrace, names: &names)
+    }
+
+    private func adoptBatchNumber(from streamed: XMLStreamedRecord) {
         if batchIdFromDocument, batchNumber == nil, !streamed.ancestors.isEmpty {
             let tree = RecordTree(record: streamed.element, ancestors: streamed.ancestors, names: &names)
             batchNumber = Self.batchInfo(spec: mapper.spec.batch, scope: PathScope(tree: tree, context: tree.root)).number
             if let batchNumber { context.batchId = batchNumber }
         }
-        return mapper.map(streamed, context: context, tracing: collectsTrace, names: &names)
     }
 }

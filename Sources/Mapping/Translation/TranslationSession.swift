@@ -92,6 +92,10 @@ public final class TranslationSession {
             receivedOn: Self.beijingDay(of: receivedAt) ?? LocalDate(year: 1970, month: 1, day: 1)!)
         let translator = BatchTranslator(mapper: mapper, context: context, limits: limits)
         translator.collectsTrace = trace
+        if !tracksVersions {
+            // Versions need outcomes one by one in order; without them records map on the other cores.
+            translator.mappingThreads = Self.mappingThreads
+        }
         do {
             while true {
                 let chunk = handle.readData(ofLength: 64 * 1024)
@@ -100,9 +104,18 @@ public final class TranslationSession {
             }
             for outcome in try translator.finish() { lines(for: outcome, trace: trace).forEach(emit) }
         } catch {
+            // What was read before the error is printed, as when records are mapped one by one.
+            for outcome in translator.drainPending() { lines(for: outcome, trace: trace).forEach(emit) }
             throw .xml(file: path, error)
         }
         return translator.batchInfo
+    }
+
+    /// Mapping threads beside the parsing one: one per core (the parsing thread mostly waits on them), none on
+    /// a single core, at most four (past that, parsing on one thread is the bottleneck).
+    static var mappingThreads: Int {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return cores > 1 ? min(cores, 4) : 0
     }
 
     /// The calendar day in China of an RFC 3339 timestamp.

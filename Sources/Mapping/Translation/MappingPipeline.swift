@@ -1,0 +1,86 @@
+import Dispatch
+import XMLStream
+
+/// Maps streamed records on worker threads while the caller goes on parsing, handing the outcomes back
+/// in document order.
+///
+/// Mapping a record costs several times what parsing it does, so a batch read on one thread leaves
+/// the other cores idle; `translate` of a large batch runs parsing on the caller's thread and mapping on
+/// these workers. Records are handed over in the groups one `feed` call completes; at most two groups per
+/// worker are in flight, so memory stays bounded whatever the batch size.
+///
+/// Used from one thread (the batch's); each worker keeps its own name cache on its own serial queue.
+final class MappingPipeline {
+    /// One mapping thread and what it keeps between groups.
+    private final class Worker: @unchecked Sendable {
+        let queue: DispatchQueue
+        /// Touched only on `queue`.
+        var names = NameLookupCache()
+
+        init(index: Int) {
+            queue = DispatchQueue(label: "credit-gateway.mapping.\(index)")
+        }
+    }
+
+    /// A group's outcomes, written on a worker and read once its `done` group has been waited for.
+    private final class Job: @unchecked Sendable {
+        let done = DispatchGroup()
+        var outcomes: [RecordOutcome] = []
+    }
+
+    private let mapper: RecordMapper
+    private let workers: [Worker]
+    private var inFlight: [Job] = []
+    private var nextWorker = 0
+
+    init(mapper: RecordMapper, threads: Int) {
+        self.mapper = mapper
+        self.workers = (0..<max(threads, 1)).map(Worker.init(index:))
+    }
+
+    /// Queues a group of records for mapping and returns the outcomes of earlier groups that are done,
+    /// waiting for the oldest when too many are in flight.
+    func submit(_ records: [XMLStreamedRecord], context: TranslationContext, tracing: Bool) -> [RecordOutcome] {
+        if !records.isEmpty {
+            let job = Job()
+            let worker = workers[nextWorker]
+            nextWorker = (nextWorker + 1) % workers.count
+            let mapper = mapper
+            job.done.enter()
+            worker.queue.async {
+                var outcomes: [RecordOutcome] = []
+                outcomes.reserveCapacity(records.count)
+                for record in records {
+                    if let outcome = mapper.map(record, context: context, tracing: tracing, names: &worker.names) {
+                        outcomes.append(outcome)
+                    }
+                }
+                job.outcomes = outcomes
+                job.done.leave()
+            }
+            inFlight.append(job)
+        }
+        var ready: [RecordOutcome] = []
+        while let oldest = inFlight.first {
+            if inFlight.count > 2 * workers.count {
+                oldest.done.wait()
+            } else if oldest.done.wait(timeout: .now()) != .success {
+                break
+            }
+            ready += oldest.outcomes
+            inFlight.removeFirst()
+        }
+        return ready
+    }
+
+    /// Waits for every group in flight and returns their outcomes, in order.
+    func drain() -> [RecordOutcome] {
+        var ready: [RecordOutcome] = []
+        for job in inFlight {
+            job.done.wait()
+            ready += job.outcomes
+        }
+        inFlight = []
+        return ready
+    }
+}

@@ -1,0 +1,85 @@
+import ExchangeStandard
+import Foundation
+import Mapping
+import Testing
+import XMLStream
+
+/// Records mapped on worker threads must come out exactly as when mapped one by one: same outcomes, same
+/// order, and, when the XML breaks off, everything read before the break.
+@Suite("mapping on worker threads keeps document order and loses nothing")
+struct MappingPipelineTests {
+    /// An nb-gpp batch of `count` copies of the sample's notices (each with its own id), optionally cut off
+    /// by malformed XML after them.
+    static func batch(copies count: Int, malformedTail: Bool = false) throws -> [UInt8] {
+        let sample = try String(contentsOfFile: ProjectFiles.sample("nb-gpp", "NBZC-2024-1120-01.xml"), encoding: .utf8)
+        let bodyStart = try #require(sample.range(of: "<公告"))
+        let bodyEnd = try #require(sample.range(of: "</采购信息批次>", options: .backwards))
+        let header = String(sample[..<bodyStart.lowerBound])
+        let notices = String(sample[bodyStart.lowerBound..<bodyEnd.lowerBound])
+        var document = header
+        for copy in 0..<count {
+            document += notices.replacingOccurrences(of: "<公告编号>", with: "<公告编号>C\(copy)-")
+        }
+        document += malformedTail ? "<公告><公告编号>broken</公告>" : "</采购信息批次>\n"
+        return Array(document.utf8)
+    }
+
+    /// Every outcome as a JSON line, feeding `bytes` in chunks of `chunk` bytes.
+    static func lines(_ bytes: [UInt8], threads: Int, chunk: Int = 8192) throws -> (lines: [String], error: XMLStreamError?) {
+        let mappings = try ProjectFiles.loadMappings()
+        let mapper = try #require(mappings.mapper(for: "nb-gpp"))
+        let context = TranslationContext(
+            sourceSystem: "nb-gpp", batchId: "", receivedAt: "2024-11-22T10:00:00+08:00", receivedOn: LocalDate(year: 2024, month: 11, day: 22)!)
+        let translator = BatchTranslator(mapper: mapper, context: context)
+        translator.mappingThreads = threads
+        var outcomes: [RecordOutcome] = []
+        var failure: XMLStreamError?
+        do {
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + chunk, bytes.count)
+                outcomes += try translator.feed(bytes[offset..<end])
+                offset = end
+            }
+            outcomes += try translator.finish()
+        } catch {
+            outcomes += translator.drainPending()
+            failure = error
+        }
+        let lines = outcomes.map { outcome -> String in
+            switch outcome {
+            case .mapped(let record): TranslationLine.hub(record.hub, trace: record.trace).jsonLine(language: .english)
+            case .rejected(let rejection): TranslationLine.rejection(rejection).jsonLine(language: .english)
+            }
+        }
+        return (lines, failure)
+    }
+
+    @Test("two and three workers give the outcomes of mapping one by one, in the same order")
+    func sameOutcomesSameOrder() throws {
+        let bytes = try Self.batch(copies: 300)
+        let sequential = try Self.lines(bytes, threads: 0)
+        #expect(sequential.error == nil)
+        #expect(sequential.lines.count >= 300 * 3)
+        #expect(Set(sequential.lines).count == sequential.lines.count)
+        for threads in [1, 2, 3] {
+            let parallel = try Self.lines(bytes, threads: threads)
+            #expect(parallel.error == nil)
+            #expect(parallel.lines == sequential.lines, "threads: \(threads)")
+        }
+        // Small chunks: many groups in flight at once.
+        #expect(try Self.lines(bytes, threads: 2, chunk: 512).lines == sequential.lines)
+    }
+
+    @Test("after malformed XML, what was read before it is still handed out")
+    func errorKeepsEarlierRecords() throws {
+        let bytes = try Self.batch(copies: 200, malformedTail: true)
+        let sequential = try Self.lines(bytes, threads: 0)
+        let parallel = try Self.lines(bytes, threads: 2)
+        #expect(sequential.error != nil)
+        #expect(parallel.error?.code == sequential.error?.code)
+        #expect(parallel.error?.position == sequential.error?.position)
+        #expect(sequential.lines.count > 100)
+        #expect(parallel.lines == sequential.lines)
+    }
+}
