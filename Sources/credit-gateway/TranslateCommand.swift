@@ -29,6 +29,11 @@ struct TranslateCommand: ParsableCommand {
     @Flag(help: "Print, with each hub record, the mapping rule and source path behind every field.")
     var trace = false
 
+    @Option(
+        name: .customLong("mapping-threads"),
+        help: "Threads that map records while a single file is parsed (0: map on the parsing thread; default: one per core, up to 4).")
+    var mappingThreads: Int?
+
     @OptionGroup var language: LanguageOption
 
     @Argument(help: "XML files to translate.")
@@ -42,6 +47,10 @@ struct TranslateCommand: ParsableCommand {
         }
         let session = TranslationSession(mappings: set)
         session.tracksVersions = files.count > 1
+        if let mappingThreads {
+            guard (0...64).contains(mappingThreads) else { throw ValidationError("--mapping-threads must be between 0 and 64") }
+            session.mappingThreads = mappingThreads
+        }
         let messageLanguage: MessageLanguage = language.language == .english ? .english : .chinese
         var output = CanonicalJSONWriter(capacity: Self.flushThreshold + 16 * 1024)
         defer { Self.flush(&output) }

@@ -133,6 +133,17 @@ struct TranslationTests {
         #expect(lines.count == 4)
         #expect(lines.last?.hasPrefix("{\"rejection\":") == true)
         #expect(lines.last?.contains("行政区划代码") == true)
+        for threads in ["0", "1", "3"] {
+            let same = try run([
+                "translate", "--mapping-threads", threads, "--source", "zj-mining", "--mappings", ProjectFiles.mappings,
+                "--received-at", "2024-11-12T10:00:00+08:00", ProjectFiles.sample("zj-mining", "push-20241112-0001.xml"),
+            ])
+            #expect(same.0 == 0)
+            #expect(same.1 == good.1, "--mapping-threads \(threads)")
+        }
+        let negative = try run(["translate", "--mapping-threads", "-1", "--source", "zj-mining", ProjectFiles.sample("zj-mining", "push-20241112-0001.xml")])
+        #expect(negative.0 == 64)
+        #expect(negative.2.contains("--mapping-threads"))
 
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).xml")
         try Data("{\"json\": true}".utf8).write(to: bad)

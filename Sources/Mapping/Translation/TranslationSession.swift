@@ -13,6 +13,9 @@ public final class TranslationSession {
     /// record, so `translate` of a single file turns it off to keep memory flat whatever the batch size; every
     /// record then prints as version 1 (the gateway itself versions against its store).
     public var tracksVersions = true
+    /// Threads mapping records while the file is parsed, when versions are not tracked; 0 maps as records
+    /// complete, on the calling thread. Defaults to one per core, up to four.
+    public var mappingThreads = TranslationSession.defaultMappingThreads
     /// What was accepted so far, per record id, in fixed-size form: a run over a large batch keeps about
     /// 40 bytes per record here instead of two strings (make bench measured 350 bytes per record before).
     private var latest: [CompactKey: CompactLatest] = [:]
@@ -94,7 +97,7 @@ public final class TranslationSession {
         translator.collectsTrace = trace
         if !tracksVersions {
             // Versions need outcomes one by one in order; without them records map on the other cores.
-            translator.mappingThreads = Self.mappingThreads
+            translator.mappingThreads = mappingThreads
         }
         do {
             while true {
@@ -113,7 +116,7 @@ public final class TranslationSession {
 
     /// Mapping threads beside the parsing one: one per core (the parsing thread mostly waits on them), none on
     /// a single core, at most four (past that, parsing on one thread is the bottleneck).
-    static var mappingThreads: Int {
+    public static var defaultMappingThreads: Int {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         return cores > 1 ? min(cores, 4) : 0
     }
