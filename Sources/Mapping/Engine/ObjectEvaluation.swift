@@ -31,6 +31,11 @@ struct NamedValues<Value> {
         }
     }
 
+    mutating func reserveCapacity(_ count: Int) {
+        names.reserveCapacity(count)
+        values.reserveCapacity(count)
+    }
+
     /// Adds a value under a name the object does not have yet (a spec's fields are unique).
     mutating func append(_ name: String, _ value: Value) {
         names.append(name)
@@ -106,6 +111,8 @@ struct ObjectEvaluator {
 
     private mutating func evaluateInstance(_ spec: ObjectSpec, in scope: PathScope, path: String) -> ObjectValues {
         var values = ObjectValues(path: path, scope: scope)
+        values.fields.reserveCapacity(spec.fields.count)
+        values.children.reserveCapacity(spec.children.count)
         let prefix = path.isEmpty ? "" : path + "."
         for (name, expression) in spec.fields {
             values.fields.append(name, evaluateField(expression, in: scope, prefix: prefix, name: name))

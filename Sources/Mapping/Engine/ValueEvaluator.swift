@@ -126,7 +126,11 @@ struct ValueEvaluator {
         case .constant(let value):
             return [Item(text: value, owner: nil)]
         case .path(let path):
-            return path.evaluate(in: scope).map { Item(text: scope.stringValue($0), owner: $0.owner) }
+            let selected = path.evaluate(in: scope)
+            var items: [Item] = []
+            items.reserveCapacity(selected.count)
+            for item in selected { items.append(Item(text: scope.stringValue(item), owner: item.owner)) }
+            return items
         case .concat(let parts):
             var text = ""
             var owner: Int32?

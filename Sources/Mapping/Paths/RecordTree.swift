@@ -28,6 +28,8 @@ public final class RecordTree: @unchecked Sendable {
     /// Per node: its own text (text and CDATA children, not those of nested elements).
     private(set) var ownTexts: [String] = []
     private(set) var attributes: [XMLAttributeNode] = []
+    /// Per node: where its start tag is (read for every field, for traces and messages).
+    private(set) var positions: [XMLPosition] = []
 
     /// The node of the record element, or of the element a tree was built around.
     public private(set) var record: Int32 = -1
@@ -95,6 +97,7 @@ public final class RecordTree: @unchecked Sendable {
                 nameID: names.id(of: element.name), parent: parent, attributeStart: Int32(attributes.count),
                 attributeCount: Int32(element.attributes.count), isLeaf: isLeaf))
         elements.append(element)
+        positions.append(element.position)
         ownTexts.append(text)
         attributes.append(contentsOf: element.attributes)
         if linked && parent >= 0 {
@@ -113,7 +116,7 @@ public final class RecordTree: @unchecked Sendable {
 
     public func element(_ node: Int32) -> XMLElementNode { elements[Int(node)] }
     public func name(_ node: Int32) -> XMLQualifiedName { elements[Int(node)].name }
-    public func position(_ node: Int32) -> XMLPosition { elements[Int(node)].position }
+    public func position(_ node: Int32) -> XMLPosition { positions[Int(node)] }
     public func parent(_ node: Int32) -> Int32? {
         let parent = nodes[Int(node)].parent
         return parent >= 0 ? parent : nil
