@@ -30,6 +30,13 @@ struct HubDeliveryProtocolTests {
         // Masked on the way out.
         #expect(!String(decoding: body, as: UTF8.self).contains(TestRecords.personalID))
         #expect(String(decoding: body, as: UTF8.self).contains(TestRecords.maskedPersonalID))
+        // Byte for byte what JSONEncoder with sorted keys writes for the same batch.
+        struct Batch: Encodable {
+            var deliveryId: String
+            var records: [HubRecord]
+        }
+        let records2 = [TestRecords.hub("a"), TestRecords.hub("b", version: 2)].map(PublicationPolicy.hubRecordForDelivery)
+        #expect(body == (try DeliveryJSON.encoder.encode(Batch(deliveryId: "dlv-1", records: records2))))
     }
 
     @Test("200: accepted, rejected with the hub's reason, and unmentioned records retried")

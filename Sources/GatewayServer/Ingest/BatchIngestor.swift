@@ -175,7 +175,7 @@ public struct BatchIngestor: Sendable {
                                 problems: forbidden), language: language))
                     continue
                 }
-                let trace = (try? JSONEncoder().encode(record.trace)) ?? Data("[]".utf8)
+                let trace = Self.traceJSON(record.trace)
                 drafts.append(
                     RecordDraft(
                         sourceRecordId: record.sourceRecordId, hub: record.hub, contentHash: record.contentHash,
@@ -287,6 +287,20 @@ public struct BatchIngestor: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(JSONValue.object(["error": .object(object)]))) ?? Data()
         return IngestResponse(status: status, body: body, retryAfter: retryAfter)
+    }
+}
+
+extension BatchIngestor {
+    /// A record's trace as stored beside it: a JSON array of entries, written without `JSONEncoder` (once per record).
+    static func traceJSON(_ trace: [TraceEntry]) -> Data {
+        var writer = CanonicalJSONWriter(capacity: 64 * max(trace.count, 1))
+        writer.beginArray()
+        for (index, entry) in trace.enumerated() {
+            if index > 0 { writer.comma() }
+            entry.write(to: &writer)
+        }
+        writer.endArray()
+        return Data(writer.bytes)
     }
 }
 

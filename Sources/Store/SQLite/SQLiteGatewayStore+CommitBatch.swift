@@ -102,14 +102,16 @@ struct SQLiteBatchCommit {
 
     private func insertHubVersion(_ planned: PlannedHubVersion) throws {
         let hub = planned.record
-        try db.execute(
+        // Cached statements: preparing the same INSERT again for every version was 12 % of ingest (make bench-profile).
+        try db.cachedStatement(
             sql: """
                 INSERT INTO hub_record_version (
                     record_id, version, action, content_hash, batch_id, source_system, source_record_id, received_at,
                     received_on, mapping_version, record_json, trace, responsible_name, responsible_uscc, domain,
                     item_type, region_code, formed_on, due_on, published_on, late)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 hub.recordId, hub.version, hub.action.rawValue, planned.contentHash, batchId, submission.sourceSystem,
                 planned.sourceRecordId, submission.receivedAt, submission.receivedOn.description, submission.mappingVersion,
@@ -122,14 +124,15 @@ struct SQLiteBatchCommit {
 
     private func insertCreditVersion(_ planned: PlannedCreditVersion) throws {
         let record = planned.record
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO credit_record_version (
                     credit_record_id, version, action, content_hash, hub_record_id, batch_id, source_system,
                     source_record_id, received_at, mapping_version, publish_on_credit_zhejiang, publicity_ends_on,
                     record_json, trace)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 record.creditRecordId, record.version, record.action.rawValue, planned.contentHash, record.hubRecordId, batchId,
                 submission.sourceSystem, planned.sourceRecordId, submission.receivedAt, submission.mappingVersion, planned.publishable,
@@ -143,12 +146,13 @@ struct SQLiteBatchCommit {
     }
 
     private func insertOutbox(destination: OutboxDestination, recordId: String, version: Int, operation: OutboxOperation) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO outbox (destination, record_id, version, operation, batch_id, source_system, state, attempts,
                                     next_attempt_at, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [destination.rawValue, recordId, version, operation.rawValue, batchId, submission.sourceSystem, now, now])
     }
 

@@ -19,7 +19,7 @@ import GRDB
 /// the reader snapshot's `xmin`, needs no lock but makes every reader reason about transaction ids.)
 enum SQLiteFeed {
     static func append(_ db: Database, creditRecordId: String, version: Int) throws {
-        try db.execute(sql: "INSERT INTO credit_feed (credit_record_id, version) VALUES (?, ?)", arguments: [creditRecordId, version])
+        try db.cachedStatement(sql: "INSERT INTO credit_feed (credit_record_id, version) VALUES (?, ?)").execute(arguments: [creditRecordId, version])
     }
 
     static func hasEntries(_ db: Database, after sequence: Int64) throws -> Bool {
