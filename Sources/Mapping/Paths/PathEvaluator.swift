@@ -88,11 +88,6 @@ extension PathExpression {
         evaluate(in: scope).map(scope.stringValue)
     }
 
-    /// The first item's string value, or nil when nothing is selected.
-    public func firstString(in scope: PathScope) -> String? {
-        evaluate(in: scope).first.map(scope.stringValue)
-    }
-
     /// Follows a path of child steps without predicates when each step selects at most one element,
     /// or the last step selects text; nil when the path is not of that shape or a step selects several.
     private func singleChildChain(from context: Int32, in tree: RecordTree) -> [PathItem]? {

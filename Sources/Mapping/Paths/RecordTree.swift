@@ -114,7 +114,6 @@ public final class RecordTree: @unchecked Sendable {
 
     // MARK: - Reading
 
-    public func element(_ node: Int32) -> XMLElementNode { elements[Int(node)] }
     public func name(_ node: Int32) -> XMLQualifiedName { elements[Int(node)].name }
     public func position(_ node: Int32) -> XMLPosition { positions[Int(node)] }
     public func parent(_ node: Int32) -> Int32? {
@@ -137,16 +136,5 @@ public final class RecordTree: @unchecked Sendable {
     func attributes(of node: Int32) -> ArraySlice<XMLAttributeNode> {
         let start = Int(nodes[Int(node)].attributeStart)
         return attributes[start..<start + Int(nodes[Int(node)].attributeCount)]
-    }
-
-    /// A readable absolute location (`/BATCH/BODY/ROW/JLBH`), for messages.
-    public func pathDescription(_ node: Int32) -> String {
-        var names: [String] = []
-        var cursor: Int32? = node
-        while let current = cursor {
-            names.append(elements[Int(current)].name.localName)
-            cursor = parent(current)
-        }
-        return names.reversed().map { "/" + $0 }.joined()
     }
 }
