@@ -11,15 +11,23 @@ final class NameRegistry: @unchecked Sendable {
 
     /// Returned for a name no path mentions: it can only match wildcards.
     static let unknown: Int32 = -1
+    /// Names registered at most. Past it (many mapping texts tried in the console, say) new names get no id and
+    /// their steps compare names as text: slower, never wrong, and the table stays bounded.
+    let capacity: Int
+
+    init(capacity: Int = 65_536) {
+        self.capacity = capacity
+    }
 
     private let lock = NSLock()
     private var ids: [XMLQualifiedName: Int32] = [:]
 
-    /// The name's id, registering it when new.
+    /// The name's id, registering it when new; `unknown` once the registry is full.
     func register(_ name: XMLQualifiedName) -> Int32 {
         lock.lock()
         defer { lock.unlock() }
         if let id = ids[name] { return id }
+        guard ids.count < capacity else { return Self.unknown }
         let id = Int32(ids.count)
         ids[name] = id
         return id

@@ -59,6 +59,14 @@ public struct PathExpression: Hashable, Sendable, CustomStringConvertible {
                 nameID = -1
             }
         }
+
+        /// A step with a given name id (tests: a step whose name the registry had no room for).
+        init(axis: Axis, test: Test, predicates: [Predicate], nameID: Int32) {
+            self.axis = axis
+            self.test = test
+            self.predicates = predicates
+            self.nameID = nameID
+        }
     }
 
     public var start: Start
