@@ -57,10 +57,10 @@ struct MappingPipelineTests {
 
     @Test("two and three workers give the outcomes of mapping one by one, in the same order")
     func sameOutcomesSameOrder() throws {
-        let bytes = try Self.batch(copies: 300)
+        let bytes = try Self.batch(copies: 120)
         let sequential = try Self.lines(bytes, threads: 0)
         #expect(sequential.error == nil)
-        #expect(sequential.lines.count >= 300 * 3)
+        #expect(sequential.lines.count >= 120 * 3)
         #expect(Set(sequential.lines).count == sequential.lines.count)
         for threads in [1, 2, 3] {
             let parallel = try Self.lines(bytes, threads: threads)
@@ -73,7 +73,7 @@ struct MappingPipelineTests {
 
     @Test("after malformed XML, what was read before it is still handed out")
     func errorKeepsEarlierRecords() throws {
-        let bytes = try Self.batch(copies: 200, malformedTail: true)
+        let bytes = try Self.batch(copies: 80, malformedTail: true)
         let sequential = try Self.lines(bytes, threads: 0)
         let parallel = try Self.lines(bytes, threads: 2)
         #expect(sequential.error != nil)
