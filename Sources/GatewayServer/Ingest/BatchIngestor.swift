@@ -294,12 +294,7 @@ extension BatchIngestor {
     /// A record's trace as stored beside it: a JSON array of entries, written without `JSONEncoder` (once per record).
     static func traceJSON(_ trace: [TraceEntry]) -> Data {
         var writer = CanonicalJSONWriter(capacity: 64 * max(trace.count, 1))
-        writer.beginArray()
-        for (index, entry) in trace.enumerated() {
-            if index > 0 { writer.comma() }
-            entry.write(to: &writer)
-        }
-        writer.endArray()
+        TraceEntry.write(trace, to: &writer)
         return Data(writer.bytes)
     }
 }

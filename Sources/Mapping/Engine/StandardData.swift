@@ -39,6 +39,16 @@ public struct TraceEntry: Hashable, Sendable, Codable {
     /// `line:column` in the input of the element the value came from; nil for constants.
     public var at: String?
 
+    /// A whole trace as a JSON array: how `translate --trace` prints it and the gateway stores it.
+    public static func write(_ trace: [TraceEntry], to writer: inout CanonicalJSONWriter) {
+        writer.beginArray()
+        for (index, entry) in trace.enumerated() {
+            if index > 0 { writer.comma() }
+            entry.write(to: &writer)
+        }
+        writer.endArray()
+    }
+
     /// The entry as `JSONEncoder` with sorted keys writes it.
     public func write(to writer: inout CanonicalJSONWriter) {
         var first = true

@@ -57,12 +57,7 @@ public enum TranslationLine: Sendable {
             writer.write(record)
             if let trace {
                 writer.key("trace", first: &first)
-                writer.beginArray()
-                for (index, entry) in trace.enumerated() {
-                    if index > 0 { writer.comma() }
-                    entry.write(to: &writer)
-                }
-                writer.endArray()
+                TraceEntry.write(trace, to: &writer)
             }
             writer.endObject()
         case .credit(let record, _):
