@@ -62,6 +62,7 @@ struct TranslateCommand: ParsableCommand {
                     if output.bytes.count >= Self.flushThreshold { Self.flush(&output) }
                 }
             } catch {
+                // The lines read before the error go out before the message about it, as they did unbuffered.
                 Self.flush(&output)
                 switch error {
                 case .unknownSource:

@@ -12,23 +12,8 @@ struct NamedValues<Value> {
     init() {}
 
     subscript(name: String) -> Value? {
-        get {
-            for index in names.indices where names[index] == name { return values[index] }
-            return nil
-        }
-        set {
-            if let index = names.firstIndex(of: name) {
-                if let newValue {
-                    values[index] = newValue
-                } else {
-                    names.remove(at: index)
-                    values.remove(at: index)
-                }
-            } else if let newValue {
-                names.append(name)
-                values.append(newValue)
-            }
-        }
+        for index in names.indices where names[index] == name { return values[index] }
+        return nil
     }
 
     mutating func reserveCapacity(_ count: Int) {

@@ -7,8 +7,7 @@ import XMLStream
 /// Holds the document as far as it is known around the record: the root with what was captured outside
 /// records and, nested as the last child of each, the still-open ancestors; the record hangs below the
 /// innermost of them (its parent), but is not among its children, as it has not closed in the document's
-/// view. Immutable once built.
-// Mutated only while it is built, in its initialiser: immutable and safe to share afterwards.
+/// view. Mutated only in its initialiser, so immutable and safe to share once built.
 public final class RecordTree: @unchecked Sendable {
     struct Node {
         var nameID: Int32
@@ -56,10 +55,6 @@ public final class RecordTree: @unchecked Sendable {
             if root < 0 { root = node }
             parent = node
         }
-        // An ancestor's children are what it captured and, after them, the next open ancestor.
-        for node in nodes.indices where nodes[node].firstChild >= 0 {
-            nodes[node].isLeaf = false
-        }
         record = add(element, parent: parent, linked: false, names: &names)
         addChildren(of: element, parent: record, names: &names)
         if root < 0 { root = record }
@@ -81,24 +76,14 @@ public final class RecordTree: @unchecked Sendable {
     @discardableResult
     private func add(_ element: XMLElementNode, parent: Int32, linked: Bool, names: inout NameLookupCache) -> Int32 {
         let index = Int32(nodes.count)
-        var isLeaf = true
-        var text = ""
-        var textRuns = 0
-        for child in element.children {
-            switch child {
-            case .element: isLeaf = false
-            case .text(let run):
-                text = textRuns == 0 ? run : text + run
-                textRuns += 1
-            }
-        }
+        let isLeaf = !element.children.contains { if case .element = $0 { true } else { false } }
         nodes.append(
             Node(
                 nameID: names.id(of: element.name), parent: parent, attributeStart: Int32(attributes.count),
                 attributeCount: Int32(element.attributes.count), isLeaf: isLeaf))
         elements.append(element)
         positions.append(element.position)
-        ownTexts.append(text)
+        ownTexts.append(element.text)
         attributes.append(contentsOf: element.attributes)
         if linked && parent >= 0 {
             let last = nodes[Int(parent)].lastChild
@@ -108,6 +93,8 @@ public final class RecordTree: @unchecked Sendable {
                 nodes[Int(parent)].firstChild = index
             }
             nodes[Int(parent)].lastChild = index
+            // An open ancestor gains the next one as a child although its value tree does not hold it.
+            nodes[Int(parent)].isLeaf = false
         }
         return index
     }
