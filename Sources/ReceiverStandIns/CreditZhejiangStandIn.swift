@@ -88,8 +88,8 @@ public final class CreditZhejiangStandIn: StandInAdministration, StandInServing 
         let record: CreditRecord
         let fields: [String: String]
         do {
-            record = try JSONDecoder().decode(CreditRecord.self, from: body)
-            fields = topLevelStrings(try JSONSerialization.jsonObject(with: body))
+            record = try CreditRecord(storedJSON: body)
+            fields = await core.faults.hasRejectionRules ? topLevelStrings(try JSONSerialization.jsonObject(with: body)) : [:]
         } catch {
             return errorResponse(.badRequest, "malformed credit record: \(error)")
         }

@@ -55,6 +55,9 @@ actor FaultInjector<Record: Sendable> {
     /// The reason of the first rule that refuses the record, if any.
     ///
     /// - Parameter fields: the record's top-level string fields, for field rules.
+    /// Whether any rule may refuse a record: only then do the stand-ins extract the fields rules look at.
+    var hasRejectionRules: Bool { !rejectionRules.isEmpty }
+
     func rejection(id: String, fields: [String: String], record: Record) -> String? {
         guard let rule = rejectionRules.first(where: { $0.matches(id, fields, record) }) else { return nil }
         applied[.rejectRecord, default: 0] += 1

@@ -58,7 +58,7 @@ extension OutboxWorker {
         case .put:
             let record: CreditRecord
             do {
-                record = try JSONDecoder().decode(CreditRecord.self, from: item.recordJSON)
+                record = try CreditRecord(storedJSON: item.recordJSON)
             } catch {
                 return .notSent(reason: "stored credit record is unreadable: \(error)")
             }

@@ -12,7 +12,7 @@ extension OutboxWorker {
                 continue
             }
             do {
-                let record = try JSONDecoder().decode(HubRecord.self, from: item.recordJSON)
+                let record = try HubRecord(storedJSON: item.recordJSON)
                 guard record.recordId == item.recordId, record.version == item.version else {
                     await bury(item, reason: "stored record \(record.recordId) v\(record.version) does not match the outbox item")
                     continue
