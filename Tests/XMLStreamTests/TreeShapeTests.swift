@@ -90,6 +90,40 @@ import XMLStream
         #expect(chinese.records.map(\.element.position) == [XMLPosition(line: 2, column: 3), XMLPosition(line: 2, column: 13)])
     }
 
+    /// Columns count characters, not bytes, across long runs of mixed scripts and line breaks: the reader
+    /// counts them eight bytes at a time, so runs of every length around that width are checked against a
+    /// plain count of the document's characters.
+    @Test func positionsAfterLongMixedTextCountCharacters() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "名", "😀", "é", " ", "\n", "abcdefgh", "中文字符", "\t", "&amp;", "<![CDATA[数据]]>"]
+        for round in 0..<40 {
+            var document = "<批次>"
+            var expected: [XMLPosition] = []
+            for _ in 0..<8 {
+                let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+                document += "<记录>" + text + "</记录>" + (Bool.random(using: &generator) ? "\n  " : "")
+            }
+            document += "</批次>"
+            // Where each <记录 begins, by counting characters and lines of the document text.
+            var line = 1
+            var column = 1
+            let characters = Array(document)
+            for index in characters.indices {
+                if String(characters[index..<min(index + 3, characters.count)]) == "<记录" {
+                    expected.append(XMLPosition(line: line, column: column))
+                }
+                if characters[index] == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += characters[index].unicodeScalars.count
+                }
+            }
+            let result = try read(document, patterns: ["/批次/记录"], chunkSizes: [round % 2 == 0 ? 64 * 1024 : 7])
+            #expect(result.records.map(\.element.position) == expected, "\(document)")
+        }
+    }
+
     @Test func ancestorsHoldWhatClosedBeforeTheRecord() throws {
         let document = """
             <batch id="b">

@@ -19,23 +19,30 @@ public final class RecordTree: @unchecked Sendable {
         var attributeCount: Int32
         /// Whether the element holds no child elements: then its text is its whole string value.
         var isLeaf: Bool
+        /// Into `branches`, for elements with child elements; -1 for leaves.
+        var branch: Int32 = -1
     }
 
-    private(set) var nodes: [Node] = []
-    /// Per node: the element itself (names, positions, and the text of elements with children).
-    private(set) var elements: [XMLElementNode] = []
+    // Stored as `let`s, filled by `Builder`: a class's `var`s are checked for exclusive access at run
+    // time on every write, which building a tree per record paid for every node (make bench-profile).
+    let nodes: [Node]
+    /// Per node: its name.
+    let names: [XMLQualifiedName]
     /// Per node: its own text (text and CDATA children, not those of nested elements).
-    private(set) var ownTexts: [String] = []
-    private(set) var attributes: [XMLAttributeNode] = []
+    let ownTexts: [String]
+    let attributes: [XMLAttributeNode]
     /// Per node: where its start tag is (read for every field, for traces and messages).
-    private(set) var positions: [XMLPosition] = []
+    let positions: [XMLPosition]
+    /// The elements with child elements, whose string value interleaves their text with their children's.
+    /// Leaves, most of a record, need no copy of their element.
+    let branches: [XMLElementNode]
 
     /// The node of the record element, or of the element a tree was built around.
-    public private(set) var record: Int32 = -1
+    public let record: Int32
     /// The document root: the outermost ancestor, or the record when it has none.
-    public private(set) var root: Int32 = -1
+    public let root: Int32
     /// Names registered from this id on were not known when the tree was built: they are compared as text.
-    private(set) var registryGeneration: Int32 = 0
+    let registryGeneration: Int32
 
     /// - Parameters:
     ///   - ancestors: root first, each with the children it captured (as `XMLStreamedRecord` gives them).
@@ -46,62 +53,93 @@ public final class RecordTree: @unchecked Sendable {
 
     init(record element: XMLElementNode, ancestors: [XMLElementNode], names: inout NameLookupCache) {
         registryGeneration = names.synchronize()
+        var builder = Builder()
         var parent: Int32 = -1
+        var root: Int32 = -1
         for ancestor in ancestors {
-            let node = add(ancestor, parent: parent, linked: true, names: &names)
+            let node = builder.add(ancestor, parent: parent, linked: true, names: &names)
             for child in ancestor.children {
-                if case .element(let captured) = child { addSubtree(captured, parent: node, names: &names) }
+                if case .element(let captured) = child { builder.addSubtree(captured, parent: node, names: &names) }
             }
             if root < 0 { root = node }
             parent = node
         }
-        record = add(element, parent: parent, linked: false, names: &names)
-        addChildren(of: element, parent: record, names: &names)
-        if root < 0 { root = record }
+        let record = builder.add(element, parent: parent, linked: false, names: &names)
+        builder.addChildren(of: element, parent: record, names: &names)
+        self.record = record
+        self.root = root < 0 ? record : root
+        nodes = builder.nodes
+        self.names = builder.names
+        ownTexts = builder.ownTexts
+        attributes = builder.attributes
+        positions = builder.positions
+        branches = builder.branches
     }
 
-    private func addSubtree(_ element: XMLElementNode, parent: Int32, names: inout NameLookupCache) {
-        let node = add(element, parent: parent, linked: true, names: &names)
-        addChildren(of: element, parent: node, names: &names)
-    }
+    /// Collects the nodes in local arrays, which are not checked for exclusive access as a class's are.
+    private struct Builder {
+        var nodes: [Node] = []
+        var names: [XMLQualifiedName] = []
+        var ownTexts: [String] = []
+        var attributes: [XMLAttributeNode] = []
+        var positions: [XMLPosition] = []
+        var branches: [XMLElementNode] = []
 
-    private func addChildren(of element: XMLElementNode, parent: Int32, names: inout NameLookupCache) {
-        guard !nodes[Int(parent)].isLeaf else { return }
-        for child in element.children {
-            if case .element(let inner) = child { addSubtree(inner, parent: parent, names: &names) }
+        init() {
+            // A record of the samples has a few dozen elements.
+            nodes.reserveCapacity(32)
+            names.reserveCapacity(32)
+            ownTexts.reserveCapacity(32)
+            positions.reserveCapacity(32)
         }
-    }
 
-    /// Appends one element; `linked` makes it the last child of `parent`.
-    @discardableResult
-    private func add(_ element: XMLElementNode, parent: Int32, linked: Bool, names: inout NameLookupCache) -> Int32 {
-        let index = Int32(nodes.count)
-        let isLeaf = !element.children.contains { if case .element = $0 { true } else { false } }
-        nodes.append(
-            Node(
-                nameID: names.id(of: element.name), parent: parent, attributeStart: Int32(attributes.count),
-                attributeCount: Int32(element.attributes.count), isLeaf: isLeaf))
-        elements.append(element)
-        positions.append(element.position)
-        ownTexts.append(element.text)
-        attributes.append(contentsOf: element.attributes)
-        if linked && parent >= 0 {
-            let last = nodes[Int(parent)].lastChild
-            if last >= 0 {
-                nodes[Int(last)].nextSibling = index
-            } else {
-                nodes[Int(parent)].firstChild = index
+        mutating func addSubtree(_ element: XMLElementNode, parent: Int32, names: inout NameLookupCache) {
+            let node = add(element, parent: parent, linked: true, names: &names)
+            addChildren(of: element, parent: node, names: &names)
+        }
+
+        mutating func addChildren(of element: XMLElementNode, parent: Int32, names: inout NameLookupCache) {
+            guard !nodes[Int(parent)].isLeaf else { return }
+            for child in element.children {
+                if case .element(let inner) = child { addSubtree(inner, parent: parent, names: &names) }
             }
-            nodes[Int(parent)].lastChild = index
-            // An open ancestor gains the next one as a child although its value tree does not hold it.
-            nodes[Int(parent)].isLeaf = false
         }
-        return index
+
+        /// Appends one element; `linked` makes it the last child of `parent`.
+        @discardableResult
+        mutating func add(_ element: XMLElementNode, parent: Int32, linked: Bool, names cache: inout NameLookupCache) -> Int32 {
+            let index = Int32(nodes.count)
+            let isLeaf = !element.children.contains { if case .element = $0 { true } else { false } }
+            var node = Node(
+                nameID: cache.id(of: element.name), parent: parent, attributeStart: Int32(attributes.count),
+                attributeCount: Int32(element.attributes.count), isLeaf: isLeaf)
+            if !isLeaf {
+                node.branch = Int32(branches.count)
+                branches.append(element)
+            }
+            nodes.append(node)
+            names.append(element.name)
+            positions.append(element.position)
+            ownTexts.append(element.text)
+            if !element.attributes.isEmpty { attributes.append(contentsOf: element.attributes) }
+            if linked && parent >= 0 {
+                let last = nodes[Int(parent)].lastChild
+                if last >= 0 {
+                    nodes[Int(last)].nextSibling = index
+                } else {
+                    nodes[Int(parent)].firstChild = index
+                }
+                nodes[Int(parent)].lastChild = index
+                // An open ancestor gains the next one as a child although its value tree does not hold it.
+                nodes[Int(parent)].isLeaf = false
+            }
+            return index
+        }
     }
 
     // MARK: - Reading
 
-    public func name(_ node: Int32) -> XMLQualifiedName { elements[Int(node)].name }
+    public func name(_ node: Int32) -> XMLQualifiedName { names[Int(node)] }
     public func position(_ node: Int32) -> XMLPosition { positions[Int(node)] }
     public func parent(_ node: Int32) -> Int32? {
         let parent = nodes[Int(node)].parent
@@ -113,7 +151,9 @@ public final class RecordTree: @unchecked Sendable {
 
     /// The XPath string value: all text inside the element, nested elements included, in document order.
     public func stringValue(_ node: Int32) -> String {
-        nodes[Int(node)].isLeaf ? ownTexts[Int(node)] : elements[Int(node)].deepText
+        let entry = nodes[Int(node)]
+        // An open ancestor that only gained a child here (its value tree has none) is a leaf in its element.
+        return entry.branch < 0 ? ownTexts[Int(node)] : branches[Int(entry.branch)].deepText
     }
 
     func nameID(_ node: Int32) -> Int32 { nodes[Int(node)].nameID }
