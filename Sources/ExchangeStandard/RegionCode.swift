@@ -16,6 +16,9 @@ public enum RegionCode {
         "71", "81", "82",
     ]
 
+    /// `provinceCodes` by number, 0–99.
+    private static let provinces: [Bool] = (0..<100).map { provinceCodes.contains($0 < 10 ? "0\($0)" : "\($0)") }
+
     /// True for six ASCII digits starting with a province code.
     public static func isValid(_ code: String) -> Bool { validate(code).isValid }
 
@@ -24,6 +27,13 @@ public enum RegionCode {
 
     /// Checks length (6), characters (ASCII digits) and the province code, in that order.
     public static func validate(_ code: String) -> RegionCodeCheckResult {
+        // Six ASCII digits, the usual case, are checked on the bytes: every record carries region codes.
+        let utf8 = code.utf8
+        if utf8.count == 6, utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) {
+            let first = utf8.first! &- UInt8(ascii: "0")
+            let second = utf8.dropFirst().first! &- UInt8(ascii: "0")
+            return provinces[Int(first * 10 + second)] ? .valid : .invalid(RegionCodeFailure(code: .province, value: code))
+        }
         guard code.count == 6 else { return .invalid(RegionCodeFailure(code: .length, value: code)) }
         guard code.allSatisfy({ $0.isASCII && $0.isWholeNumber }) else {
             return .invalid(RegionCodeFailure(code: .characters, value: code))

@@ -27,6 +27,19 @@ struct RegionCodeTests {
         #expect(RegionCode.validate(code).failure?.code == failure)
     }
 
+    /// The byte-level path for six ASCII digits must agree with the province table for every prefix.
+    @Test("every two-digit prefix: valid exactly when it is a province code")
+    func everyPrefix() {
+        for number in 0..<100 {
+            let prefix = number < 10 ? "0\(number)" : "\(number)"
+            let result = RegionCode.validate(prefix + "0102")
+            #expect(result.isValid == RegionCode.provinceCodes.contains(prefix), "\(prefix)")
+            #expect(result.isValid || result.failure?.code == .province, "\(prefix)")
+        }
+        #expect(RegionCode.validate("33010\u{0663}").failure?.code == .characters, "an Arabic-Indic digit is not ASCII")
+        #expect(RegionCode.validate("3301 0").failure?.code == .characters)
+    }
+
     @Test("Zhejiang")
     func zhejiang() {
         #expect(RegionCode.isZhejiang("330106"))
