@@ -76,6 +76,46 @@ struct IngestTests {
         }
     }
 
+    /// The gateway maps a batch's records on worker threads while the request reads the body; the receipt must
+    /// be what mapping them one by one on the request's task gives: the same records, versions, order and rejections.
+    @Test("a large batch mapped on worker threads gets the receipt of mapping on the request's task")
+    func mappingThreadsKeepTheReceipt() async throws {
+        let sample = String(buffer: try GatewayTestHarness.sample("nb-gpp", "NBZC-2024-1120-01.xml"))
+        let bodyStart = try #require(sample.range(of: "<公告"))
+        let bodyEnd = try #require(sample.range(of: "</采购信息批次>", options: .backwards))
+        let notices = String(sample[bodyStart.lowerBound..<bodyEnd.lowerBound])
+        var document = String(sample[..<bodyStart.lowerBound])
+        for copy in 0..<150 { document += notices.replacingOccurrences(of: "<公告编号>", with: "<公告编号>C\(copy)-") }
+        document += "</采购信息批次>\n"
+        let body = ByteBuffer(string: document)
+
+        /// The receipts' bodies, written by one request at a time.
+        final class Bodies: @unchecked Sendable { var received: [ByteBuffer] = [] }
+        let bodies = Bodies()
+        for threads in [0, 3] {
+            let harness = try await GatewayTestHarness(.sqlite) { $0.limits.mappingThreadsPerBatch = threads }
+            defer { harness.remove() }
+            try await harness.live { client in
+                let headers = GatewayTestHarness.headers(token: "token-nb-gpp")
+                try await client.execute(uri: "/v1/batches", method: .post, headers: headers, body: body) { response in
+                    #expect(response.status == .created, "threads: \(threads)")
+                    bodies.received.append(response.body)
+                }
+            }
+        }
+        let receipts = try bodies.received.map(GatewayTestHarness.json)
+        try #require(receipts.count == 2)
+        let accepted = try #require(receipts[0]["accepted"] as? [[String: Any]])
+        let rejected = try #require(receipts[0]["rejected"] as? [[String: Any]])
+        #expect(accepted.count >= 150 * 2)
+        #expect(rejected.count >= 150)
+        for key in ["accepted", "rejected"] {
+            let sequential = try JSONSerialization.data(withJSONObject: receipts[0][key] as Any, options: [.sortedKeys])
+            let parallel = try JSONSerialization.data(withJSONObject: receipts[1][key] as Any, options: [.sortedKeys])
+            #expect(sequential == parallel, "\(key) differs with mapping threads")
+        }
+    }
+
     @Test("gzip bodies are accepted and hashed as the XML they carry", arguments: StoreBackend.allCases)
     func gzip(_ backend: StoreBackend) async throws {
         let harness = try await GatewayTestHarness(backend)

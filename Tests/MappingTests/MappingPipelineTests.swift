@@ -71,6 +71,42 @@ struct MappingPipelineTests {
         #expect(try Self.lines(bytes, threads: 2, chunk: 512).lines == sequential.lines)
     }
 
+    /// The gateway's way: `feed` never blocks, the backlog is awaited between chunks, the end awaited too.
+    static func awaitedLines(_ bytes: [UInt8], threads: Int, chunk: Int) async throws -> [String] {
+        let mappings = try ProjectFiles.loadMappings()
+        let mapper = try #require(mappings.mapper(for: "nb-gpp"))
+        let context = TranslationContext(
+            sourceSystem: "nb-gpp", batchId: "", receivedAt: "2024-11-22T10:00:00+08:00", receivedOn: LocalDate(year: 2024, month: 11, day: 22)!)
+        let translator = BatchTranslator(mapper: mapper, context: context)
+        translator.mappingThreads = threads
+        translator.mayBlock = false
+        var outcomes: [RecordOutcome] = []
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(offset + chunk, bytes.count)
+            outcomes += try translator.feed(bytes[offset..<end])
+            outcomes += await translator.awaitBacklog()
+            offset = end
+        }
+        outcomes += try await translator.finishAwaitingWorkers()
+        return outcomes.map { outcome -> String in
+            switch outcome {
+            case .mapped(let record): TranslationLine.hub(record.hub, trace: record.trace).jsonLine(language: .english)
+            case .rejected(let rejection): TranslationLine.rejection(rejection).jsonLine(language: .english)
+            }
+        }
+    }
+
+    @Test("awaiting the workers instead of blocking gives the same outcomes in the same order")
+    func awaitedSameOutcomes() async throws {
+        let bytes = try Self.batch(copies: 60)
+        let sequential = try Self.lines(bytes, threads: 0)
+        #expect(sequential.lines.count >= 60 * 3)
+        for (threads, chunk) in [(0, 4096), (1, 4096), (2, 512), (3, 65536)] {
+            #expect(try await Self.awaitedLines(bytes, threads: threads, chunk: chunk) == sequential.lines, "threads: \(threads)")
+        }
+    }
+
     @Test("after malformed XML, what was read before it is still handed out")
     func errorKeepsEarlierRecords() throws {
         let bytes = try Self.batch(copies: 80, malformedTail: true)

@@ -1,4 +1,5 @@
 import Foundation
+import Mapping
 import Store
 import Yams
 
@@ -21,6 +22,10 @@ public struct GatewayConfiguration: Sendable, Codable {
         public var concurrentBatchesPerSource = 2
         /// Requests one source may make per minute (a token bucket); more is answered 429 with Retry-After.
         public var requestsPerMinutePerSource = 120
+        /// Threads that map one batch's records while its request parses and spools the body (0: map on the
+        /// request's task). More than one core lets a single large batch use several; the default is the
+        /// cores, at most 4, or 0 on one core.
+        public var mappingThreadsPerBatch = TranslationSession.defaultMappingThreads
         public init() {}
     }
 
@@ -132,6 +137,9 @@ public struct GatewayConfiguration: Sendable, Codable {
         if let store = environment["GATEWAY_STORE"] { configuration.store = store }
         if let directory = environment["GATEWAY_MAPPINGS_DIR"] { configuration.mappingsDirectory = directory }
         if let bytes = environment["GATEWAY_MAX_BATCH_BYTES"].flatMap(Int.init) { configuration.limits.maxBatchBytes = bytes }
+        if let threads = environment["GATEWAY_MAPPING_THREADS"].flatMap(Int.init), (0...64).contains(threads) {
+            configuration.limits.mappingThreadsPerBatch = threads
+        }
         if let url = environment["GATEWAY_HUB_URL"] {
             configuration.destinations.hub = .init(baseURL: url, bearerToken: environment["GATEWAY_HUB_TOKEN"])
         }
@@ -183,6 +191,11 @@ extension GatewayConfiguration.Limits {
         maxRecordsPerBatch = try container.decodeIfPresent(Int.self, forKey: .maxRecordsPerBatch) ?? maxRecordsPerBatch
         concurrentBatchesPerSource = try container.decodeIfPresent(Int.self, forKey: .concurrentBatchesPerSource) ?? concurrentBatchesPerSource
         requestsPerMinutePerSource = try container.decodeIfPresent(Int.self, forKey: .requestsPerMinutePerSource) ?? requestsPerMinutePerSource
+        mappingThreadsPerBatch = try container.decodeIfPresent(Int.self, forKey: .mappingThreadsPerBatch) ?? mappingThreadsPerBatch
+        guard (0...64).contains(mappingThreadsPerBatch) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .mappingThreadsPerBatch, in: container, debugDescription: "mappingThreadsPerBatch must be between 0 and 64")
+        }
     }
 }
 

@@ -94,6 +94,9 @@ public struct BatchIngestor: Sendable {
         let translator = BatchTranslator(
             mapper: mapper, context: TranslationContext(sourceSystem: source.id, batchId: "", receivedAt: receivedAtText, receivedOn: receivedOn),
             limits: limits)
+        // Records are mapped on worker threads while this task reads the body; it awaits them, never blocks.
+        translator.mappingThreads = configuration.limits.mappingThreadsPerBatch
+        translator.mayBlock = false
         var outcomes: [RecordOutcome] = []
         var hasher = SHA256()
         var byteCount: Int64 = 0
@@ -135,10 +138,11 @@ public struct BatchIngestor: Sendable {
                 } else {
                     try consume(chunk)
                 }
+                outcomes += await translator.awaitBacklog()
             }
             if let decompressor { try? decompressor.finishStream() }
             do {
-                outcomes += try translator.finish()
+                outcomes += try await translator.finishAwaitingWorkers()
             } catch {
                 throw Refusal(error)
             }

@@ -40,10 +40,28 @@ public final class BatchTranslator {
     }
     private var pipeline: MappingPipeline?
 
+    /// With workers: whether `feed` and `finish` may block the calling thread to wait for them. A task on the
+    /// cooperative pool (the gateway's ingest) sets this to false, awaits ``awaitBacklog()`` between chunks,
+    /// and ends with ``finishAwaitingWorkers()``.
+    public var mayBlock = true
+
     public func feed(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [RecordOutcome] {
         let records = try reader.feed(chunk)
         guard let pipeline else { return records.compactMap(map) }
-        return pipeline.submit(records, context: contextFixed(by: records), tracing: collectsTrace)
+        return pipeline.submit(records, context: contextFixed(by: records), tracing: collectsTrace, blocking: mayBlock)
+    }
+
+    /// Outcomes of the oldest groups, awaited (without blocking the thread) until few enough are in flight.
+    public func awaitBacklog() async -> [RecordOutcome] {
+        await pipeline?.awaitBacklog() ?? []
+    }
+
+    /// `finish()` for callers that must not block: the rest of the outcomes, with workers awaited.
+    public func finishAwaitingWorkers() async throws(XMLStreamError) -> [RecordOutcome] {
+        let records = try reader.finish()
+        guard let pipeline else { return records.compactMap(map) }
+        let ready = pipeline.submit(records, context: contextFixed(by: records), tracing: collectsTrace, blocking: false)
+        return ready + (await pipeline.drainAsync())
     }
 
     public func finish() throws(XMLStreamError) -> [RecordOutcome] {

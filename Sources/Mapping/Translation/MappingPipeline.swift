@@ -38,9 +38,10 @@ final class MappingPipeline {
         self.workers = (0..<max(threads, 1)).map(Worker.init(index:))
     }
 
-    /// Queues a group of records for mapping and returns the outcomes of earlier groups that are done,
-    /// waiting for the oldest when too many are in flight.
-    func submit(_ records: [XMLStreamedRecord], context: TranslationContext, tracing: Bool) -> [RecordOutcome] {
+    /// Queues a group of records for mapping and returns the outcomes of earlier groups that are done.
+    /// With `blocking`, waits for the oldest when too many are in flight; without, the caller bounds them
+    /// with ``awaitBacklog()`` (a task on the cooperative pool must not block its thread).
+    func submit(_ records: [XMLStreamedRecord], context: TranslationContext, tracing: Bool, blocking: Bool = true) -> [RecordOutcome] {
         if !records.isEmpty {
             let job = Job()
             let worker = workers[nextWorker]
@@ -62,7 +63,7 @@ final class MappingPipeline {
         }
         var ready: [RecordOutcome] = []
         while let oldest = inFlight.first {
-            if inFlight.count > 2 * workers.count {
+            if blocking && inFlight.count > 2 * workers.count {
                 oldest.done.wait()
             } else if oldest.done.wait(timeout: .now()) != .success {
                 break
@@ -71,6 +72,35 @@ final class MappingPipeline {
             inFlight.removeFirst()
         }
         return ready
+    }
+
+    /// Without blocking a thread, waits until at most two groups per worker are in flight, and returns the
+    /// outcomes of the groups that finished, in order.
+    func awaitBacklog() async -> [RecordOutcome] {
+        var ready: [RecordOutcome] = []
+        while let oldest = inFlight.first, inFlight.count > 2 * workers.count {
+            await Self.completion(of: oldest)
+            ready += oldest.outcomes
+            inFlight.removeFirst()
+        }
+        return ready
+    }
+
+    /// Without blocking a thread, waits for every group in flight and returns their outcomes, in order.
+    func drainAsync() async -> [RecordOutcome] {
+        var ready: [RecordOutcome] = []
+        for job in inFlight {
+            await Self.completion(of: job)
+            ready += job.outcomes
+        }
+        inFlight = []
+        return ready
+    }
+
+    private static func completion(of job: Job) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            job.done.notify(queue: .global()) { continuation.resume() }
+        }
     }
 
     /// Waits for every group in flight and returns their outcomes, in order.
