@@ -14,7 +14,7 @@ public struct OutboxWorkerService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await worker.run()
         }
     }
@@ -53,7 +53,7 @@ public struct PublicityExpiryService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     try await sweep()

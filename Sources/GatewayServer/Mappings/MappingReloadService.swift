@@ -32,7 +32,7 @@ public struct MappingReloadService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 if reloadOnSIGHUP {
                     group.addTask {
