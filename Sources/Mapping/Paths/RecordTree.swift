@@ -17,9 +17,8 @@ public final class RecordTree: @unchecked Sendable {
         var nextSibling: Int32 = -1
         var attributeStart: Int32
         var attributeCount: Int32
-        /// Whether the element holds no child elements: then its text is its whole string value.
-        var isLeaf: Bool
-        /// Into `branches`, for elements with child elements; -1 for leaves.
+        /// Into `branches` for an element with child elements; -1 for a leaf, whose own text is its whole
+        /// string value.
         var branch: Int32 = -1
     }
 
@@ -99,7 +98,7 @@ public final class RecordTree: @unchecked Sendable {
         }
 
         mutating func addChildren(of element: XMLElementNode, parent: Int32, names: inout NameLookupCache) {
-            guard !nodes[Int(parent)].isLeaf else { return }
+            guard nodes[Int(parent)].branch >= 0 else { return }
             for child in element.children {
                 if case .element(let inner) = child { addSubtree(inner, parent: parent, names: &names) }
             }
@@ -109,11 +108,10 @@ public final class RecordTree: @unchecked Sendable {
         @discardableResult
         mutating func add(_ element: XMLElementNode, parent: Int32, linked: Bool, names cache: inout NameLookupCache) -> Int32 {
             let index = Int32(nodes.count)
-            let isLeaf = !element.children.contains { if case .element = $0 { true } else { false } }
             var node = Node(
                 nameID: cache.id(of: element.name), parent: parent, attributeStart: Int32(attributes.count),
-                attributeCount: Int32(element.attributes.count), isLeaf: isLeaf)
-            if !isLeaf {
+                attributeCount: Int32(element.attributes.count))
+            if element.children.contains(where: { if case .element = $0 { true } else { false } }) {
                 node.branch = Int32(branches.count)
                 branches.append(element)
             }
@@ -130,8 +128,6 @@ public final class RecordTree: @unchecked Sendable {
                     nodes[Int(parent)].firstChild = index
                 }
                 nodes[Int(parent)].lastChild = index
-                // An open ancestor gains the next one as a child although its value tree does not hold it.
-                nodes[Int(parent)].isLeaf = false
             }
             return index
         }
@@ -151,9 +147,9 @@ public final class RecordTree: @unchecked Sendable {
 
     /// The XPath string value: all text inside the element, nested elements included, in document order.
     public func stringValue(_ node: Int32) -> String {
-        let entry = nodes[Int(node)]
-        // An open ancestor that only gained a child here (its value tree has none) is a leaf in its element.
-        return entry.branch < 0 ? ownTexts[Int(node)] : branches[Int(entry.branch)].deepText
+        // An open ancestor links the next one as a child, but its string value is that of its value tree.
+        let branch = nodes[Int(node)].branch
+        return branch < 0 ? ownTexts[Int(node)] : branches[Int(branch)].deepText
     }
 
     func nameID(_ node: Int32) -> Int32 { nodes[Int(node)].nameID }
