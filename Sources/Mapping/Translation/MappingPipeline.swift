@@ -9,7 +9,8 @@ import XMLStream
 /// these workers. Records are handed over in the groups one `feed` call completes; at most two groups per
 /// worker are in flight, so memory stays bounded whatever the batch size.
 ///
-/// Used from one thread (the batch's); each worker keeps its own name cache on its own serial queue.
+/// Used by one thread or one task at a time (the batch's); each worker keeps its own name cache on its own
+/// serial queue.
 final class MappingPipeline {
     /// One mapping thread and what it keeps between groups.
     private final class Worker: @unchecked Sendable {
