@@ -24,14 +24,30 @@ struct MappingPipelineTests {
         return Array(document.utf8)
     }
 
-    /// Every outcome as a JSON line, feeding `bytes` in chunks of `chunk` bytes.
-    static func lines(_ bytes: [UInt8], threads: Int, chunk: Int = 8192) throws -> (lines: [String], error: XMLStreamError?) {
+    /// A translator of nb-gpp batches mapping on `threads` workers.
+    static func translator(threads: Int) throws -> BatchTranslator {
         let mappings = try ProjectFiles.loadMappings()
         let mapper = try #require(mappings.mapper(for: "nb-gpp"))
         let context = TranslationContext(
             sourceSystem: "nb-gpp", batchId: "", receivedAt: "2024-11-22T10:00:00+08:00", receivedOn: LocalDate(year: 2024, month: 11, day: 22)!)
         let translator = BatchTranslator(mapper: mapper, context: context)
         translator.mappingThreads = threads
+        return translator
+    }
+
+    /// Outcomes as the JSON lines `translate` prints, to compare runs.
+    static func jsonLines(_ outcomes: [RecordOutcome]) -> [String] {
+        outcomes.map { outcome -> String in
+            switch outcome {
+            case .mapped(let record): TranslationLine.hub(record.hub, trace: record.trace).jsonLine(language: .english)
+            case .rejected(let rejection): TranslationLine.rejection(rejection).jsonLine(language: .english)
+            }
+        }
+    }
+
+    /// Every outcome as a JSON line, feeding `bytes` in chunks of `chunk` bytes.
+    static func lines(_ bytes: [UInt8], threads: Int, chunk: Int = 8192) throws -> (lines: [String], error: XMLStreamError?) {
+        let translator = try Self.translator(threads: threads)
         var outcomes: [RecordOutcome] = []
         var failure: XMLStreamError?
         do {
@@ -46,13 +62,7 @@ struct MappingPipelineTests {
             outcomes += translator.drainPending()
             failure = error
         }
-        let lines = outcomes.map { outcome -> String in
-            switch outcome {
-            case .mapped(let record): TranslationLine.hub(record.hub, trace: record.trace).jsonLine(language: .english)
-            case .rejected(let rejection): TranslationLine.rejection(rejection).jsonLine(language: .english)
-            }
-        }
-        return (lines, failure)
+        return (jsonLines(outcomes), failure)
     }
 
     @Test("two and three workers give the outcomes of mapping one by one, in the same order")
@@ -73,12 +83,7 @@ struct MappingPipelineTests {
 
     /// The gateway's way: `feed` never blocks, the backlog is awaited between chunks, the end awaited too.
     static func awaitedLines(_ bytes: [UInt8], threads: Int, chunk: Int) async throws -> [String] {
-        let mappings = try ProjectFiles.loadMappings()
-        let mapper = try #require(mappings.mapper(for: "nb-gpp"))
-        let context = TranslationContext(
-            sourceSystem: "nb-gpp", batchId: "", receivedAt: "2024-11-22T10:00:00+08:00", receivedOn: LocalDate(year: 2024, month: 11, day: 22)!)
-        let translator = BatchTranslator(mapper: mapper, context: context)
-        translator.mappingThreads = threads
+        let translator = try Self.translator(threads: threads)
         translator.mayBlock = false
         var outcomes: [RecordOutcome] = []
         var offset = 0
@@ -89,12 +94,7 @@ struct MappingPipelineTests {
             offset = end
         }
         outcomes += try await translator.finishAwaitingWorkers()
-        return outcomes.map { outcome -> String in
-            switch outcome {
-            case .mapped(let record): TranslationLine.hub(record.hub, trace: record.trace).jsonLine(language: .english)
-            case .rejected(let rejection): TranslationLine.rejection(rejection).jsonLine(language: .english)
-            }
-        }
+        return jsonLines(outcomes)
     }
 
     @Test("awaiting the workers instead of blocking gives the same outcomes in the same order")
