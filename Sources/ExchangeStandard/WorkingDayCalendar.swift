@@ -56,10 +56,16 @@ public struct WorkingDayCalendar: Hashable, Sendable, Decodable {
     private let loaded: Set<Int>
     private let holidays: Set<LocalDate>
     private let workdays: Set<LocalDate>
-    /// The same days as days since 1970-01-01: deadlines are counted for every record, and integers hash
-    /// faster than dates.
-    private let holidayDays: Set<Int>
-    private let workdayDays: Set<Int>
+    /// Per day from 1 January of the first loaded year to 31 December of the last: whether it is covered and
+    /// a working day (``DayKind``), so that counting working days reads one byte per day stepped over.
+    private let dayKinds: [UInt8]
+    private let firstTableDay: Int
+
+    private enum DayKind {
+        static let notCovered: UInt8 = 0
+        static let restDay: UInt8 = 1
+        static let workingDay: UInt8 = 2
+    }
 
     /// Builds a calendar and checks the data: one section per year, dates within a year of their section, no day
     /// both a holiday and a working day, adjusted working days only on weekends.
@@ -84,8 +90,32 @@ public struct WorkingDayCalendar: Hashable, Sendable, Decodable {
         self.loaded = loaded
         self.holidays = holidays
         self.workdays = workdays
-        self.holidayDays = Set(holidays.map(\.daysSinceEpoch))
-        self.workdayDays = Set(workdays.map(\.daysSinceEpoch))
+        (firstTableDay, dayKinds) = Self.dayTable(
+            loaded: loaded, holidays: Set(holidays.map(\.daysSinceEpoch)), workdays: Set(workdays.map(\.daysSinceEpoch)))
+    }
+
+    /// The day kinds of every day of the loaded years' span, by the same rules as ``requireCovered(_:)`` and
+    /// ``isWorkingDay(_:)``.
+    private static func dayTable(loaded: Set<Int>, holidays: Set<Int>, workdays: Set<Int>) -> (first: Int, kinds: [UInt8]) {
+        guard let firstYear = loaded.min(), let lastYear = loaded.max(),
+            let start = LocalDate(year: firstYear, month: 1, day: 1), let end = LocalDate(year: lastYear, month: 12, day: 31)
+        else { return (0, []) }
+        let first = start.daysSinceEpoch
+        var kinds = [UInt8](repeating: DayKind.notCovered, count: end.daysSinceEpoch - first + 1)
+        for offset in kinds.indices {
+            let epochDay = first + offset
+            let date = LocalDate(daysSinceEpoch: epochDay)
+            guard loaded.contains(date.year) else { continue }
+            if date.month == 12, date.day >= nextNoticeReachesBackFromDecember, !loaded.contains(date.year + 1) { continue }
+            let working = !holidays.contains(epochDay) && (isoWeekday(epochDay) <= 5 || workdays.contains(epochDay))
+            kinds[offset] = working ? DayKind.workingDay : DayKind.restDay
+        }
+        return (first, kinds)
+    }
+
+    /// 1970-01-01 was a Thursday: weekdays are Monday (1) to Friday (5) in ISO numbering.
+    private static func isoWeekday(_ epochDay: Int) -> Int {
+        ((epochDay % 7 + 7) % 7 + 3) % 7 + 1
     }
 
     /// One calendar from several files' calendars; a year in two of them is ``CalendarError/duplicateYear(_:)``.
@@ -144,11 +174,13 @@ public struct WorkingDayCalendar: Hashable, Sendable, Decodable {
         var counted = 0
         while counted < n {
             epochDay += 1
-            try requireCovered(LocalDate(daysSinceEpoch: epochDay))
-            if holidayDays.contains(epochDay) { continue }
-            // 1970-01-01 was a Thursday: weekdays are Monday (1) to Friday (5) in ISO numbering.
-            let isoWeekday = ((epochDay % 7 + 7) % 7 + 3) % 7 + 1
-            if isoWeekday <= 5 || workdayDays.contains(epochDay) { counted += 1 }
+            let offset = epochDay - firstTableDay
+            let kind = offset >= 0 && offset < dayKinds.count ? dayKinds[offset] : DayKind.notCovered
+            if kind == DayKind.notCovered {
+                // Names the missing year, as every query does.
+                try requireCovered(LocalDate(daysSinceEpoch: epochDay))
+            }
+            if kind == DayKind.workingDay { counted += 1 }
         }
         return LocalDate(daysSinceEpoch: epochDay)
     }

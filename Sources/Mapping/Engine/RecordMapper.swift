@@ -87,7 +87,7 @@ public struct RecordMapper: Sendable {
             if let built = creditBuilder.build(values, hub: hub, sourceRecordId: sourceRecordId, hubRecordId: hubRecordId) {
                 var record = built.record
                 record.action = sourceAction == .withdraw ? .withdraw : .publish
-                credits.append(MappedCreditRecord(record: record, publishOnCreditZhejiang: built.publish, contentHash: Self.contentHash(of: record)))
+                credits.append(MappedCreditRecord(record: record, publishOnCreditZhejiang: built.publish))
             }
         }
         problems += creditBuilder.problems
@@ -104,7 +104,7 @@ public struct RecordMapper: Sendable {
         return .mapped(
             MappedRecord(
                 sourceRecordId: sourceRecordId, recordSpec: recordSpec.name, hub: finishedHub, credits: credits, sourceAction: sourceAction,
-                trace: objects.trace, contentHash: Self.contentHash(of: finishedHub), line: position.line, column: position.column))
+                trace: objects.trace, line: position.line, column: position.column))
     }
 
     static func removing(_ positions: Set<XMLPosition>, from element: XMLElementNode) -> XMLElementNode {

@@ -76,17 +76,22 @@ public struct MappedRecord: Sendable {
     /// The source's own flag: `withdraw` retracts; `publish`/`correct` are decided against history by the store.
     public var sourceAction: RecordAction
     public var trace: [TraceEntry]
-    /// SHA-256 of the record's content without version, action and arrival facts: equal hashes mean "unchanged".
-    public var contentHash: String
     public var line: Int
     public var column: Int
+
+    /// SHA-256 of the record's content without version, action and arrival facts: equal hashes mean "unchanged".
+    /// Computed when asked for (the store asks once per record): `translate` of a single file never needs it,
+    /// and two canonical JSON texts and digests per record were a twentieth of its time (make bench-profile).
+    public var contentHash: String { RecordMapper.contentHash(of: hub) }
 }
 
 public struct MappedCreditRecord: Sendable {
     public var record: CreditRecord
     /// False for penalties whose only categories are 警告 and 通报批评: they go to the credit platform, not to Credit Zhejiang.
     public var publishOnCreditZhejiang: Bool
-    public var contentHash: String
+
+    /// Computed when asked for, as ``MappedRecord/contentHash`` is.
+    public var contentHash: String { RecordMapper.contentHash(of: record) }
 }
 
 public enum RecordOutcome: Sendable {

@@ -14,21 +14,49 @@ public enum PathItem: Sendable {
     }
 }
 
+/// Variables bound in a scope: `$record` and the names `forEach … as:` binds.
+///
+/// A scope is made for every record and copied for every group instance and unit lookup; a dictionary
+/// here allocated (and was retained and released) on each of those (make bench-profile), so `$record`
+/// is a plain node and the few other bindings a short list.
+public struct PathVariables: Sendable {
+    /// The node `$record` names, unless a binding of that name overrides it; -1 when unbound.
+    var record: Int32 = -1
+    private var bindings: [(name: String, items: [PathItem])] = []
+
+    public init() {}
+
+    public subscript(name: String) -> [PathItem]? {
+        get {
+            for binding in bindings.reversed() where binding.name == name { return binding.items }
+            if record >= 0 && name == "record" { return [.element(record)] }
+            return nil
+        }
+        set {
+            bindings.removeAll { $0.name == name }
+            if name == "record" && newValue == nil { record = -1 }
+            if let newValue { bindings.append((name, newValue)) }
+        }
+    }
+}
+
 /// The scope a path is evaluated in: a record's tree, the context element and the bound variables.
 public struct PathScope: Sendable {
     public let tree: RecordTree
     public var context: Int32
-    public var variables: [String: [PathItem]]
+    public var variables: PathVariables
 
     public init(tree: RecordTree, context: Int32, variables: [String: [PathItem]] = [:]) {
         self.tree = tree
         self.context = context
-        self.variables = variables
+        self.variables = PathVariables()
+        for (name, items) in variables { self.variables[name] = items }
     }
 
     /// The record of `tree` as context, bound to `$record`.
     public init(record tree: RecordTree) {
-        self.init(tree: tree, context: tree.record, variables: ["record": [.element(tree.record)]])
+        self.init(tree: tree, context: tree.record)
+        variables.record = tree.record
     }
 
     public func with(context: Int32) -> PathScope {
@@ -55,7 +83,11 @@ extension PathExpression {
         switch start {
         case .context:
             // The usual shape, `a/b/c` from the record: children by name, no predicates, no arrays between steps.
-            if let single = singleChildChain(from: scope.context, in: tree) { return single }
+            switch singleSelection(in: scope) {
+            case .notSingle: break
+            case .nothing: return []
+            case .one(let item): return [item]
+            }
             items = [.element(scope.context)]
         case .variable(let name):
             items = scope.variables[name] ?? []
@@ -88,39 +120,60 @@ extension PathExpression {
         evaluate(in: scope).map(scope.stringValue)
     }
 
+    /// What a path of single child steps selects, without arrays: the usual shape of a field's path.
+    public enum SingleSelection {
+        /// The path has another shape, or a step selects several elements: evaluate it in full.
+        case notSingle
+        case nothing
+        case one(PathItem)
+    }
+
     /// Follows a path of child steps without predicates when each step selects at most one element,
-    /// or the last step selects text; nil when the path is not of that shape or a step selects several.
-    private func singleChildChain(from context: Int32, in tree: RecordTree) -> [PathItem]? {
-        var node = context
+    /// or the last step selects text (one attribute, `name()`, `text()`).
+    public func singleSelection(in scope: PathScope) -> SingleSelection {
+        guard case .context = start else { return .notSingle }
+        let tree = scope.tree
+        var node = scope.context
         for (offset, step) in steps.enumerated() {
-            guard step.predicates.isEmpty else { return nil }
+            guard step.predicates.isEmpty else { return .notSingle }
             switch step.test {
             case .element:
-                guard step.axis == .child else { return nil }
+                guard step.axis == .child else { return .notSingle }
                 var found: Int32 = -1
                 var child = tree.firstChild(node)
                 while child >= 0 {
                     if Self.matches(step, tree, child) {
-                        guard found < 0 else { return nil }
+                        guard found < 0 else { return .notSingle }
                         found = child
                     }
                     child = tree.nextSibling(child)
                 }
-                guard found >= 0 else { return [] }
+                guard found >= 0 else { return .nothing }
                 node = found
             case .selfNode:
                 continue
-            case .attribute, .nameFunction, .textFunction:
-                guard offset == steps.count - 1 else { return nil }
-                var result: [PathItem] = []
-                Self.apply(step, to: node, scope: nil, tree: tree, into: &result)
-                return result
+            case .attribute(let name):
+                guard offset == steps.count - 1, name.localName != "*" else { return .notSingle }
+                for attribute in tree.attributes(of: node)
+                where XMLQualifiedName.sameCodePoints(attribute.name.localName, name.localName)
+                    && XMLQualifiedName.sameCodePoints(attribute.name.namespaceURI, name.namespaceURI)
+                {
+                    // XML allows one attribute of a name per element.
+                    return .one(.text(attribute.value, owner: node))
+                }
+                return .nothing
+            case .nameFunction:
+                guard offset == steps.count - 1 else { return .notSingle }
+                return .one(.text(tree.name(node).localName, owner: node))
+            case .textFunction:
+                guard offset == steps.count - 1 else { return .notSingle }
+                return .one(.text(tree.ownText(node), owner: node))
             case .parent:
-                guard let parent = tree.parent(node) else { return [] }
+                guard let parent = tree.parent(node) else { return .nothing }
                 node = parent
             }
         }
-        return [.element(node)]
+        return .one(.element(node))
     }
 
     private static func apply(_ step: Step, to node: Int32, scope: PathScope, into result: inout [PathItem]) {

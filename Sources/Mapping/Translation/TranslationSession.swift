@@ -137,8 +137,9 @@ public final class TranslationSession {
                     + record.credits.map { .credit($0.record, publishOnCreditZhejiang: $0.publishOnCreditZhejiang) }
             }
             var hub = record.hub
+            let contentHash = record.contentHash
             switch RecordVersioning.decide(
-                latest: latestVersion(hub.recordId, contentHash: record.contentHash), contentHash: record.contentHash, withdraw: withdraw)
+                latest: latestVersion(hub.recordId, contentHash: contentHash), contentHash: contentHash, withdraw: withdraw)
             {
             case .withdrawUnknown:
                 return [
@@ -152,18 +153,18 @@ public final class TranslationSession {
             case .newVersion(let version, let action):
                 hub.version = version
                 hub.action = action
-                remember(hub.recordId, version: version, contentHash: record.contentHash, withdrawn: action == .withdraw)
+                remember(hub.recordId, version: version, contentHash: contentHash, withdrawn: action == .withdraw)
             }
             var lines: [TranslationLine] = [.hub(hub, trace: trace ? record.trace : nil)]
             for credit in record.credits {
                 var creditRecord = credit.record
+                let creditHash = credit.contentHash
                 let decision = RecordVersioning.decide(
-                    latest: latestVersion(creditRecord.creditRecordId, contentHash: credit.contentHash), contentHash: credit.contentHash,
-                    withdraw: withdraw)
+                    latest: latestVersion(creditRecord.creditRecordId, contentHash: creditHash), contentHash: creditHash, withdraw: withdraw)
                 guard case .newVersion(let version, let action) = decision else { continue }
                 creditRecord.version = version
                 creditRecord.action = action
-                remember(creditRecord.creditRecordId, version: version, contentHash: credit.contentHash, withdrawn: action == .withdraw)
+                remember(creditRecord.creditRecordId, version: version, contentHash: creditHash, withdrawn: action == .withdraw)
                 lines.append(.credit(creditRecord, publishOnCreditZhejiang: credit.publishOnCreditZhejiang))
             }
             return lines
