@@ -20,8 +20,9 @@ struct XMLRecordAssembler {
     private var context: [Frame] = []
     /// Their names, kept alongside for pattern matching.
     private var path: [XMLQualifiedName] = []
-    /// Open elements of the record being read, record element first; empty between records.
-    private var record: [Frame] = []
+    /// The record being read, and its open elements (indices into it), record element first; empty between records.
+    private var record = XMLRecordNodes(reservingCapacity: 32)
+    private var openInRecord: [Int32] = []
     private var recordPatternIndex = 0
     private var recordAncestors: [XMLElementNode] = []
     private var recordBytes = 0
@@ -48,10 +49,15 @@ struct XMLRecordAssembler {
         self.limits = limits
     }
 
-    var depth: Int { context.count + record.count }
+    var depth: Int { context.count + openInRecord.count }
 
-    /// The innermost open element, for messages about truncated documents.
-    var innermostOpenElement: XMLElementNode? { record.last?.node ?? context.last?.node }
+    /// The innermost open element (name and position only inside a record), for messages about truncated documents.
+    var innermostOpenElement: XMLElementNode? {
+        if let open = openInRecord.last {
+            return XMLElementNode(name: record.names[Int(open)], prefix: record.prefixes[Int(open)], position: record.positions[Int(open)])
+        }
+        return context.last?.node
+    }
 
     /// The root with its attributes and the content captured outside records.
     var documentContext: XMLElementNode? {
@@ -86,28 +92,28 @@ struct XMLRecordAssembler {
         }
     }
 
-    mutating func startElement(_ element: XMLElementNode) throws(XMLStreamError) {
+    mutating func startElement(
+        name: XMLQualifiedName, prefix: String?, attributes: [XMLAttributeNode], position: XMLPosition
+    ) throws(XMLStreamError) {
         try flushText(closingElement: false)
-        let cost = Self.cost(of: element)
+        let cost = Self.cost(name: name, prefix: prefix, attributes: attributes)
 
-        if !record.isEmpty {
-            try addRecordBytes(cost, at: element.position)
-            record[record.count - 1].hasElementChildren = true
-            record.append(Frame(node: element))
+        if let parent = openInRecord.last {
+            try addRecordBytes(cost, at: position)
+            openInRecord.append(record.append(name: name, prefix: prefix, attributes: attributes, position: position, parent: parent))
             return
         }
 
         rootStarted = true
-        path.append(element.name)
+        path.append(name)
         if let index = patterns.firstIndex(where: { $0.matches(path) }) {
             path.removeLast()
             recordCount += 1
             if recordCount > limits.maxRecords {
-                throw XMLStreamError(
-                    code: .recordLimit, message: "the batch has more than \(limits.maxRecords) records", position: element.position)
+                throw XMLStreamError(code: .recordLimit, message: "the batch has more than \(limits.maxRecords) records", position: position)
             }
             if context.isEmpty {
-                recordRoot = element
+                recordRoot = XMLElementNode(name: name, prefix: prefix, attributes: attributes, position: position)
             } else {
                 context[context.count - 1].hasElementChildren = true
                 context[context.count - 1].containsRecord = true
@@ -115,25 +121,26 @@ struct XMLRecordAssembler {
             recordAncestors = context.map(\.node)
             recordPatternIndex = index
             recordBytes = 0
-            try addRecordBytes(cost, at: element.position)
-            record = [Frame(node: element)]
+            try addRecordBytes(cost, at: position)
+            openInRecord = [record.append(name: name, prefix: prefix, attributes: attributes, position: position, parent: -1)]
             return
         }
 
-        try addContextBytes(cost, at: element.position)
+        try addContextBytes(cost, at: position)
         if !context.isEmpty { context[context.count - 1].hasElementChildren = true }
+        let element = XMLElementNode(name: name, prefix: prefix, attributes: attributes, children: [], position: position)
         context.append(Frame(node: element, retainedBytes: cost))
     }
 
     mutating func endElement() throws(XMLStreamError) {
         try flushText(closingElement: true)
 
-        if let frame = record.popLast() {
-            if record.isEmpty {
-                completed.append(XMLStreamedRecord(patternIndex: recordPatternIndex, element: frame.node, ancestors: recordAncestors))
+        if openInRecord.popLast() != nil {
+            if openInRecord.isEmpty {
+                let capacity = record.count
+                completed.append(XMLStreamedRecord(patternIndex: recordPatternIndex, nodes: record, ancestors: recordAncestors))
+                record = XMLRecordNodes(reservingCapacity: capacity)
                 recordAncestors = []
-            } else {
-                record[record.count - 1].node.children.append(.element(frame.node))
             }
             return
         }
@@ -180,15 +187,22 @@ struct XMLRecordAssembler {
             pendingText.removeAll(keepingCapacity: pendingText.capacity <= 1 << 16)
             pendingTextIsWhitespace = true
         }
-        let inRecord = !record.isEmpty
-        guard let hasElementChildren = inRecord ? record.last?.hasElementChildren : context.last?.hasElementChildren else { return }
+        let openRecordElement = openInRecord.last
+        let hasElementChildren: Bool
+        if let openRecordElement {
+            hasElementChildren = record.nodes[Int(openRecordElement)].firstChild >= 0
+        } else if let frame = context.last {
+            hasElementChildren = frame.hasElementChildren
+        } else {
+            return
+        }
         if pendingTextIsWhitespace && (!closingElement || hasElementChildren) { return }
 
         let text = String(decoding: pendingText, as: UTF8.self)
         let cost = pendingText.count + Self.textOverhead
-        if inRecord {
-            try addRecordBytes(cost, at: record[0].node.position)
-            record[record.count - 1].node.children.append(.text(text))
+        if let openRecordElement {
+            try addRecordBytes(cost, at: record.positions[0])
+            record.appendText(text, to: openRecordElement)
         } else {
             let index = context.count - 1
             try addContextBytes(cost, at: context[index].node.position)
@@ -200,7 +214,7 @@ struct XMLRecordAssembler {
     private mutating func addRecordBytes(_ bytes: Int, at position: XMLPosition) throws(XMLStreamError) {
         recordBytes += bytes
         if recordBytes > limits.maxRecordBytes {
-            let what = record.first.map(\.node).map { "the record <\($0.name)> opened at \($0.position)" } ?? "a record"
+            let what = record.count > 0 ? "the record <\(record.names[0])> opened at \(record.positions[0])" : "a record"
             throw XMLStreamError(
                 code: .recordSizeLimit, message: "\(what) is larger than \(limits.maxRecordBytes) bytes", position: position)
         }
@@ -217,9 +231,9 @@ struct XMLRecordAssembler {
         }
     }
 
-    private static func cost(of element: XMLElementNode) -> Int {
-        var bytes = elementOverhead + element.name.localName.utf8.count + (element.prefix?.utf8.count ?? 0)
-        for attribute in element.attributes {
+    private static func cost(name: XMLQualifiedName, prefix: String?, attributes: [XMLAttributeNode]) -> Int {
+        var bytes = elementOverhead + name.localName.utf8.count + (prefix?.utf8.count ?? 0)
+        for attribute in attributes {
             bytes += attributeOverhead + attribute.name.localName.utf8.count + attribute.value.utf8.count
         }
         return bytes

@@ -137,8 +137,7 @@ extension XMLRecordReader {
                     list.append(XMLAttributeNode(name: attributeName, prefix: entry[1].map(interned), value: value))
                 }
             }
-            try assembler.startElement(
-                XMLElementNode(name: name, prefix: prefix.map(interned), attributes: list, children: [], position: position))
+            try assembler.startElement(name: name, prefix: prefix.map(interned), attributes: list, position: position)
         } catch {
             raise(error)
         }

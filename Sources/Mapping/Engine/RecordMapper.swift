@@ -22,8 +22,8 @@ public struct RecordMapper: Sendable {
 
     func map(_ streamed: XMLStreamedRecord, context: TranslationContext, tracing: Bool, names: inout NameLookupCache) -> RecordOutcome? {
         let recordSpec = spec.records[streamed.patternIndex]
-        let position = streamed.element.position
-        var tree = RecordTree(record: streamed.element, ancestors: streamed.ancestors, names: &names)
+        let position = streamed.position
+        var tree = RecordTree(streamed, names: &names)
         var scope = PathScope(record: tree)
         let evaluator = ValueEvaluator()
         if let when = recordSpec.when, !evaluator.holds(when, in: scope) { return nil }

@@ -15,26 +15,23 @@ public final class RecordTree: @unchecked Sendable {
         var firstChild: Int32 = -1
         var lastChild: Int32 = -1
         var nextSibling: Int32 = -1
-        var attributeStart: Int32
-        var attributeCount: Int32
-        /// Into `branches` for an element with child elements; -1 for a leaf, whose own text is its whole
-        /// string value.
-        var branch: Int32 = -1
     }
 
     // Stored as `let`s, filled by `Builder`: a class's `var`s are checked for exclusive access at run
     // time on every write, which building a tree per record paid for every node (make bench-profile).
+    /// Links and name ids of every node: the ancestors (and what they captured) first, then the record's elements.
     let nodes: [Node]
-    /// Per node: its name.
-    let names: [XMLQualifiedName]
-    /// Per node: its own text (text and CDATA children, not those of nested elements).
-    let ownTexts: [String]
-    let attributes: [XMLAttributeNode]
-    /// Per node: where its start tag is (read for every field, for traces and messages).
-    let positions: [XMLPosition]
-    /// The elements with child elements, whose string value interleaves their text with their children's.
-    /// Leaves, most of a record, need no copy of their element.
-    let branches: [XMLElementNode]
+    /// The ancestors' part, indexed like `nodes` below `recordOffset`.
+    private let ancestorNames: [XMLQualifiedName]
+    private let ancestorTexts: [String]
+    private let ancestorAttributes: [XMLAttributeNode]
+    private let ancestorAttributeRanges: [Range<Int>]
+    private let ancestorPositions: [XMLPosition]
+    /// Per ancestor node with child elements: its value tree, whose string value interleaves text and children.
+    private let ancestorBranches: [Int32: XMLElementNode]
+    /// The record's elements as the stream built them, indexed from `recordOffset`: read in place, not copied.
+    private let recordNodes: XMLRecordNodes
+    private let recordOffset: Int32
 
     /// The node of the record element, or of the element a tree was built around.
     public let record: Int32
@@ -47,80 +44,83 @@ public final class RecordTree: @unchecked Sendable {
     ///   - ancestors: root first, each with the children it captured (as `XMLStreamedRecord` gives them).
     public convenience init(record: XMLElementNode, ancestors: [XMLElementNode]) {
         var names = NameLookupCache()
-        self.init(record: record, ancestors: ancestors, names: &names)
+        self.init(record: XMLRecordNodes(element: record), ancestors: ancestors, names: &names)
     }
 
-    init(record element: XMLElementNode, ancestors: [XMLElementNode], names: inout NameLookupCache) {
+    convenience init(record element: XMLElementNode, ancestors: [XMLElementNode], names: inout NameLookupCache) {
+        self.init(record: XMLRecordNodes(element: element), ancestors: ancestors, names: &names)
+    }
+
+    convenience init(_ streamed: XMLStreamedRecord, names: inout NameLookupCache) {
+        self.init(record: streamed.nodes, ancestors: streamed.ancestors, names: &names)
+    }
+
+    init(record recordNodes: XMLRecordNodes, ancestors: [XMLElementNode], names: inout NameLookupCache) {
         registryGeneration = names.synchronize()
         var builder = Builder()
         var parent: Int32 = -1
         var root: Int32 = -1
         for ancestor in ancestors {
-            let node = builder.add(ancestor, parent: parent, linked: true, names: &names)
+            let node = builder.add(ancestor, parent: parent, names: &names)
             for child in ancestor.children {
                 if case .element(let captured) = child { builder.addSubtree(captured, parent: node, names: &names) }
             }
             if root < 0 { root = node }
             parent = node
         }
-        let record = builder.add(element, parent: parent, linked: false, names: &names)
-        builder.addChildren(of: element, parent: record, names: &names)
-        self.record = record
-        self.root = root < 0 ? record : root
+        // The record hangs below its parent but is not linked as its child: it has not closed in the document's view.
+        let offset = Int32(builder.nodes.count)
+        builder.nodes.reserveCapacity(builder.nodes.count + recordNodes.count)
+        for index in 0..<recordNodes.count {
+            let flat = recordNodes.nodes[index]
+            builder.nodes.append(
+                Node(
+                    nameID: names.id(of: recordNodes.names[index]), parent: flat.parent >= 0 ? flat.parent + offset : parent,
+                    firstChild: flat.firstChild >= 0 ? flat.firstChild + offset : -1, lastChild: flat.lastChild >= 0 ? flat.lastChild + offset : -1,
+                    nextSibling: flat.nextSibling >= 0 ? flat.nextSibling + offset : -1))
+        }
+        self.record = offset
+        self.root = root < 0 ? offset : root
+        recordOffset = offset
+        self.recordNodes = recordNodes
         nodes = builder.nodes
-        self.names = builder.names
-        ownTexts = builder.ownTexts
-        attributes = builder.attributes
-        positions = builder.positions
-        branches = builder.branches
+        ancestorNames = builder.names
+        ancestorTexts = builder.ownTexts
+        ancestorAttributes = builder.attributes
+        ancestorAttributeRanges = builder.attributeRanges
+        ancestorPositions = builder.positions
+        ancestorBranches = builder.branches
     }
 
-    /// Collects the nodes in local arrays, which are not checked for exclusive access as a class's are.
+    /// Collects the ancestors' nodes in local arrays, which are not checked for exclusive access as a class's are.
     private struct Builder {
         var nodes: [Node] = []
         var names: [XMLQualifiedName] = []
         var ownTexts: [String] = []
         var attributes: [XMLAttributeNode] = []
+        var attributeRanges: [Range<Int>] = []
         var positions: [XMLPosition] = []
-        var branches: [XMLElementNode] = []
-
-        init() {
-            // A record of the samples has a few dozen elements.
-            nodes.reserveCapacity(32)
-            names.reserveCapacity(32)
-            ownTexts.reserveCapacity(32)
-            positions.reserveCapacity(32)
-        }
+        var branches: [Int32: XMLElementNode] = [:]
 
         mutating func addSubtree(_ element: XMLElementNode, parent: Int32, names: inout NameLookupCache) {
-            let node = add(element, parent: parent, linked: true, names: &names)
-            addChildren(of: element, parent: node, names: &names)
-        }
-
-        mutating func addChildren(of element: XMLElementNode, parent: Int32, names: inout NameLookupCache) {
-            guard nodes[Int(parent)].branch >= 0 else { return }
+            let node = add(element, parent: parent, names: &names)
             for child in element.children {
-                if case .element(let inner) = child { addSubtree(inner, parent: parent, names: &names) }
+                if case .element(let inner) = child { addSubtree(inner, parent: node, names: &names) }
             }
         }
 
-        /// Appends one element; `linked` makes it the last child of `parent`.
+        /// Appends one element as the last child of `parent`.
         @discardableResult
-        mutating func add(_ element: XMLElementNode, parent: Int32, linked: Bool, names cache: inout NameLookupCache) -> Int32 {
+        mutating func add(_ element: XMLElementNode, parent: Int32, names cache: inout NameLookupCache) -> Int32 {
             let index = Int32(nodes.count)
-            var node = Node(
-                nameID: cache.id(of: element.name), parent: parent, attributeStart: Int32(attributes.count),
-                attributeCount: Int32(element.attributes.count))
-            if element.children.contains(where: { if case .element = $0 { true } else { false } }) {
-                node.branch = Int32(branches.count)
-                branches.append(element)
-            }
-            nodes.append(node)
+            if element.children.contains(where: { if case .element = $0 { true } else { false } }) { branches[index] = element }
+            nodes.append(Node(nameID: cache.id(of: element.name), parent: parent))
             names.append(element.name)
             positions.append(element.position)
             ownTexts.append(element.text)
+            attributeRanges.append(attributes.count..<attributes.count + element.attributes.count)
             if !element.attributes.isEmpty { attributes.append(contentsOf: element.attributes) }
-            if linked && parent >= 0 {
+            if parent >= 0 {
                 let last = nodes[Int(parent)].lastChild
                 if last >= 0 {
                     nodes[Int(last)].nextSibling = index
@@ -135,21 +135,29 @@ public final class RecordTree: @unchecked Sendable {
 
     // MARK: - Reading
 
-    public func name(_ node: Int32) -> XMLQualifiedName { names[Int(node)] }
-    public func position(_ node: Int32) -> XMLPosition { positions[Int(node)] }
+    public func name(_ node: Int32) -> XMLQualifiedName {
+        node >= recordOffset ? recordNodes.names[Int(node - recordOffset)] : ancestorNames[Int(node)]
+    }
+
+    public func position(_ node: Int32) -> XMLPosition {
+        node >= recordOffset ? recordNodes.positions[Int(node - recordOffset)] : ancestorPositions[Int(node)]
+    }
+
     public func parent(_ node: Int32) -> Int32? {
         let parent = nodes[Int(node)].parent
         return parent >= 0 ? parent : nil
     }
 
     /// The element's own text.
-    public func ownText(_ node: Int32) -> String { ownTexts[Int(node)] }
+    public func ownText(_ node: Int32) -> String {
+        node >= recordOffset ? recordNodes.ownTexts[Int(node - recordOffset)] : ancestorTexts[Int(node)]
+    }
 
     /// The XPath string value: all text inside the element, nested elements included, in document order.
     public func stringValue(_ node: Int32) -> String {
+        if node >= recordOffset { return recordNodes.deepText(node - recordOffset) }
         // An open ancestor links the next one as a child, but its string value is that of its value tree.
-        let branch = nodes[Int(node)].branch
-        return branch < 0 ? ownTexts[Int(node)] : branches[Int(branch)].deepText
+        return ancestorBranches[node]?.deepText ?? ancestorTexts[Int(node)]
     }
 
     func nameID(_ node: Int32) -> Int32 { nodes[Int(node)].nameID }
@@ -157,7 +165,11 @@ public final class RecordTree: @unchecked Sendable {
     func nextSibling(_ node: Int32) -> Int32 { nodes[Int(node)].nextSibling }
 
     func attributes(of node: Int32) -> ArraySlice<XMLAttributeNode> {
-        let start = Int(nodes[Int(node)].attributeStart)
-        return attributes[start..<start + Int(nodes[Int(node)].attributeCount)]
+        if node >= recordOffset {
+            let flat = recordNodes.nodes[Int(node - recordOffset)]
+            let start = Int(flat.attributeStart)
+            return recordNodes.attributes[start..<start + Int(flat.attributeCount)]
+        }
+        return ancestorAttributes[ancestorAttributeRanges[Int(node)]]
     }
 }

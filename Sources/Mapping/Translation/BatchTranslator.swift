@@ -108,7 +108,7 @@ public final class BatchTranslator {
 
     private func adoptBatchNumber(from streamed: XMLStreamedRecord) {
         if batchIdFromDocument, batchNumber == nil, !streamed.ancestors.isEmpty {
-            let tree = RecordTree(record: streamed.element, ancestors: streamed.ancestors, names: &names)
+            let tree = RecordTree(streamed, names: &names)
             batchNumber = Self.batchInfo(spec: mapper.spec.batch, scope: PathScope(tree: tree, context: tree.root)).number
             if let batchNumber { context.batchId = batchNumber }
         }

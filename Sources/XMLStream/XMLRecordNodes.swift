@@ -1,0 +1,170 @@
+/// A record's elements in document order, in flat arrays: what the assembler builds while a record is open.
+///
+/// Building a value tree per record (an `XMLElementNode` per element, each with its arrays, copied into its
+/// parent when it closed) and then flattening it again for mapping was a fifth of what translating a record
+/// cost (make bench-profile). The mapping engine reads these arrays by index; ``element(_:)`` materialises
+/// the value tree for callers that want one.
+///
+/// Element 0 is the record element. Links are element indices, -1 for none. Character data follows the
+/// reader's rules (see `XMLRecordReader`): a leaf has at most one run, its own text; an element with child
+/// elements keeps the runs that were not layout whitespace, in ``mixedRuns``.
+public struct XMLRecordNodes: Sendable {
+    public struct Node: Sendable {
+        public var parent: Int32
+        /// Child elements; text runs are not linked.
+        public var firstChild: Int32 = -1
+        public var lastChild: Int32 = -1
+        public var nextSibling: Int32 = -1
+        public var attributeStart: Int32
+        public var attributeCount: Int32
+        /// Child elements so far (where the next text run falls among them).
+        public var childCount: Int32 = 0
+        /// Whether a run of this element is in ``mixedRuns`` (it has text between or after child elements).
+        public var hasMixedRuns = false
+    }
+
+    /// A run of character data inside an element that has child elements.
+    public struct MixedRun: Sendable {
+        public var owner: Int32
+        /// How many child elements precede the run.
+        public var position: Int32
+        public var text: String
+    }
+
+    public internal(set) var nodes: [Node] = []
+    public internal(set) var names: [XMLQualifiedName] = []
+    public internal(set) var prefixes: [String?] = []
+    public internal(set) var positions: [XMLPosition] = []
+    public internal(set) var attributes: [XMLAttributeNode] = []
+    /// Per element: its own character data (all its runs, without those of nested elements).
+    public internal(set) var ownTexts: [String] = []
+    public internal(set) var mixedRuns: [MixedRun] = []
+
+    public var count: Int { nodes.count }
+
+    init(reservingCapacity capacity: Int) {
+        nodes.reserveCapacity(capacity)
+        names.reserveCapacity(capacity)
+        prefixes.reserveCapacity(capacity)
+        positions.reserveCapacity(capacity)
+        ownTexts.reserveCapacity(capacity)
+    }
+
+    /// The nodes of a value tree (a record built in code, or a record with parts removed).
+    public init(element: XMLElementNode) {
+        self.init(reservingCapacity: 16)
+        add(element, parent: -1)
+    }
+
+    private mutating func add(_ element: XMLElementNode, parent: Int32) {
+        let index = append(name: element.name, prefix: element.prefix, attributes: element.attributes, position: element.position, parent: parent)
+        for child in element.children {
+            switch child {
+            case .element(let inner): add(inner, parent: index)
+            case .text(let run): appendText(run, to: index)
+            }
+        }
+    }
+
+    // MARK: - Building
+
+    /// Appends an element as the last child of `parent` (-1 for the record element) and returns its index.
+    @discardableResult
+    mutating func append(
+        name: XMLQualifiedName, prefix: String?, attributes elementAttributes: [XMLAttributeNode], position: XMLPosition, parent: Int32
+    ) -> Int32 {
+        let index = Int32(nodes.count)
+        nodes.append(Node(parent: parent, attributeStart: Int32(attributes.count), attributeCount: Int32(elementAttributes.count)))
+        names.append(name)
+        prefixes.append(prefix)
+        positions.append(position)
+        ownTexts.append("")
+        if !elementAttributes.isEmpty { attributes.append(contentsOf: elementAttributes) }
+        if parent >= 0 {
+            let parentIndex = Int(parent)
+            let last = nodes[parentIndex].lastChild
+            if last >= 0 {
+                nodes[Int(last)].nextSibling = index
+            } else {
+                nodes[parentIndex].firstChild = index
+            }
+            nodes[parentIndex].lastChild = index
+            nodes[parentIndex].childCount += 1
+        }
+        return index
+    }
+
+    /// Appends a run of character data to an element's content, after the child elements it has so far.
+    mutating func appendText(_ text: String, to node: Int32) {
+        let index = Int(node)
+        let childCount = nodes[index].childCount
+        if childCount > 0 {
+            if !nodes[index].hasMixedRuns {
+                nodes[index].hasMixedRuns = true
+                // A run before the first child element was the element's whole text until now.
+                if !ownTexts[index].isEmpty { mixedRuns.append(MixedRun(owner: node, position: 0, text: ownTexts[index])) }
+            }
+            mixedRuns.append(MixedRun(owner: node, position: childCount, text: text))
+        }
+        if ownTexts[index].isEmpty {
+            ownTexts[index] = text
+        } else {
+            ownTexts[index] += text
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The value tree of an element and everything inside it.
+    public func element(_ index: Int32 = 0) -> XMLElementNode {
+        let node = nodes[Int(index)]
+        let start = Int(node.attributeStart)
+        var element = XMLElementNode(
+            name: names[Int(index)], prefix: prefixes[Int(index)], attributes: Array(attributes[start..<start + Int(node.attributeCount)]),
+            position: positions[Int(index)])
+        var runs = runs(of: index)[...]
+        var childNumber: Int32 = 0
+        var child = node.firstChild
+        while child >= 0 {
+            while let run = runs.first, run.position <= childNumber {
+                element.children.append(.text(run.text))
+                runs = runs.dropFirst()
+            }
+            element.children.append(.element(self.element(child)))
+            childNumber += 1
+            child = nodes[Int(child)].nextSibling
+        }
+        for run in runs { element.children.append(.text(run.text)) }
+        return element
+    }
+
+    /// All character data inside an element, nested elements included, in document order.
+    public func deepText(_ index: Int32) -> String {
+        let node = nodes[Int(index)]
+        guard node.firstChild >= 0 else { return ownTexts[Int(index)] }
+        var result = ""
+        var runs = runs(of: index)[...]
+        var childNumber: Int32 = 0
+        var child = node.firstChild
+        while child >= 0 {
+            while let run = runs.first, run.position <= childNumber {
+                result += run.text
+                runs = runs.dropFirst()
+            }
+            result += deepText(child)
+            childNumber += 1
+            child = nodes[Int(child)].nextSibling
+        }
+        for run in runs { result += run.text }
+        return result
+    }
+
+    /// An element's runs with their places among its child elements.
+    private func runs(of index: Int32) -> [MixedRun] {
+        let node = nodes[Int(index)]
+        if node.hasMixedRuns { return mixedRuns.filter { $0.owner == index } }
+        let own = ownTexts[Int(index)]
+        // Text only before the first child element, or none, or a leaf's whole content.
+        return own.isEmpty ? [] : [MixedRun(owner: index, position: 0, text: own)]
+    }
+}
