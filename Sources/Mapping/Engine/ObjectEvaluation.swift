@@ -33,7 +33,6 @@ struct ObjectValues {
     var fields = NamedValues<Evaluation>()
     var children = NamedValues<[ObjectValues]>()
     var freeFields: [(name: String, evaluation: Evaluation)] = []
-    var scope: PathScope
 
     func value(_ name: String) -> FieldValue? { fields[name]?.first }
     func text(_ name: String) -> String? {
@@ -95,7 +94,7 @@ struct ObjectEvaluator {
     }
 
     private mutating func evaluateInstance(_ spec: ObjectSpec, in scope: PathScope, path: String) -> ObjectValues {
-        var values = ObjectValues(path: path, scope: scope)
+        var values = ObjectValues(path: path)
         values.fields.reserveCapacity(spec.fields.count)
         values.children.reserveCapacity(spec.children.count)
         let prefix = path.isEmpty ? "" : path + "."
