@@ -121,6 +121,43 @@ struct WorkingDayCalendarTests {
         #expect(throws: CalendarError.duplicateYear(2019)) { try WorkingDayCalendar(merging: [shipped, shipped]) }
     }
 
+    /// The counting rule spelled out with ``WorkingDayCalendar/isWorkingDay(_:)``, day by day: what the calendar's
+    /// per-day table must agree with, answers and errors alike.
+    private static func countedDayByDay(_ n: Int, from date: LocalDate, in calendar: WorkingDayCalendar) throws(CalendarError) -> LocalDate {
+        var day = date
+        var counted = 0
+        while counted < n {
+            day = day.adding(days: 1)
+            if try calendar.isWorkingDay(day) { counted += 1 }
+        }
+        return day
+    }
+
+    @Test(
+        "counting from any day of the loaded years agrees with a day-by-day count, errors included",
+        arguments: [
+            // The shipped years; then 2019 and 2021 without 2020 between them, a gap inside the counted span.
+            [2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026], [2019, 2021],
+        ]
+    )
+    func countingAgreesWithDayByDay(years: [Int]) throws {
+        let shipped = try RepositoryFiles.calendar()
+        let calendar = try WorkingDayCalendar(years: shipped.years.filter { years.contains($0.year) })
+        let first = LocalDate(year: years.min()! - 1, month: 12, day: 1)!.daysSinceEpoch
+        let last = LocalDate(year: years.max()!, month: 12, day: 31)!.daysSinceEpoch
+        var compared = 0
+        for epochDay in first...last {
+            let start = LocalDate(daysSinceEpoch: epochDay)
+            for n in [0, 1, 7, 20] {
+                let expected = Result { () throws(CalendarError) in try Self.countedDayByDay(n, from: start, in: calendar) }
+                let actual = Result { () throws(CalendarError) in try calendar.addingWorkingDays(n, to: start) }
+                #expect(actual == expected, "\(n) working days after \(start)")
+                compared += 1
+            }
+        }
+        #expect(compared > 4 * 365 * years.count)
+    }
+
     @Test("YAML with an unknown key, a non-year section or an unquoted-looking problem fails to decode")
     func invalidYAML() {
         #expect(throws: DecodingError.self) {

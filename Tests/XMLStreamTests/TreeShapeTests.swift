@@ -69,6 +69,39 @@ import XMLStream
         #expect(record["escaped"]?.attribute(XMLQualifiedName("v")) == "&#38; is & and \" and ' and <")
     }
 
+    /// The flat arrays mapping reads hold the same tree as the materialised element: text runs keep their places
+    /// among child elements (before the first, between, after the last, or only before), own and deep text agree.
+    @Test func flatNodesHoldTheSameTree() throws {
+        let result = try read(
+            "<batch><record k=\"v\">lead<a>1</a>mid<b x=\"y\"><c>2</c>tail</b>end</record>"
+                + "<record>only-before<a/></record><record><a>1</a><b/>after</record><record>  </record></batch>",
+            patterns: ["//record"])
+        #expect(result.records.count == 4)
+        let first = result.records[0].element
+        #expect(first.children == [.text("lead"), .element(first.childElements[0]), .text("mid"), .element(first.childElements[1]), .text("end")])
+        #expect(result.records[1].element.children.first == .text("only-before"))
+        #expect(result.records[2].element.children.last == .text("after"))
+        #expect(result.records[3].element.children == [.text("  ")])
+        for record in result.records {
+            let nodes = record.nodes
+            #expect(XMLRecordNodes(element: record.element).element() == record.element, "a value tree round-trips")
+            var elements: [XMLElementNode] = []
+            func collect(_ element: XMLElementNode) {
+                elements.append(element)
+                element.childElements.forEach(collect)
+            }
+            collect(record.element)
+            #expect(nodes.count == elements.count)
+            for (index, element) in elements.enumerated() {
+                #expect(nodes.ownTexts[index] == element.text)
+                #expect(nodes.deepText(Int32(index)) == element.deepText)
+                #expect(nodes.names[index] == element.name)
+                #expect(nodes.positions[index] == element.position)
+            }
+        }
+        #expect(result.records[0].nodes.deepText(0) == "lead1mid2tailend")
+    }
+
     @Test func lineEndsAreNormalised() throws {
         let result = try read("<batch>\r\n<record a=\"x\r\ny\">one\r\ntwo\rthree</record>\r\n</batch>", patterns: ["//record"])
         let record = try #require(result.records.first?.element)
