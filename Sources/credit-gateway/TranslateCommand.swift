@@ -56,9 +56,9 @@ struct TranslateCommand: ParsableCommand {
         defer { Self.flush(&output) }
         for file in files {
             do {
-                _ = try session.translate(file: file, source: source, receivedAt: timestamp, trace: trace) { line in
-                    line.write(to: &output, language: messageLanguage)
-                    output.raw(CollectionOfOne(UInt8(ascii: "\n")))
+                _ = try session.translateJSONLines(file: file, source: source, receivedAt: timestamp, trace: trace, language: messageLanguage) {
+                    text in
+                    output.raw(text)
                     if output.bytes.count >= Self.flushThreshold { Self.flush(&output) }
                 }
             } catch {

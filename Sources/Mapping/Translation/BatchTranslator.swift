@@ -36,9 +36,19 @@ public final class BatchTranslator {
     /// after an error `drainPending()` those still in flight. For callers that may block their thread
     /// (`translate`), not for tasks on a shared cooperative pool.
     public var mappingThreads = 0 {
-        didSet { pipeline = mappingThreads > 0 ? MappingPipeline(mapper: mapper, threads: mappingThreads) : nil }
+        didSet { makePipeline() }
     }
     private var pipeline: MappingPipeline?
+
+    /// Turns a group of outcomes into output bytes, for ``feedRendering(_:)`` and its kin; with workers, on the
+    /// worker that mapped the group (`translate` writes its JSON lines there).
+    public var renderer: (@Sendable ([RecordOutcome]) -> [UInt8])? {
+        didSet { makePipeline() }
+    }
+
+    private func makePipeline() {
+        pipeline = mappingThreads > 0 ? MappingPipeline(mapper: mapper, threads: mappingThreads, render: renderer) : nil
+    }
 
     /// With workers: whether `feed` and `finish` may block the calling thread to wait for them. A task on the
     /// cooperative pool (the gateway's ingest) sets this to false, awaits ``awaitBacklog()`` between chunks,
@@ -49,6 +59,30 @@ public final class BatchTranslator {
         let records = try reader.feed(chunk)
         guard let pipeline else { return records.compactMap(map) }
         return pipeline.submit(records, context: contextFixed(by: records), tracing: collectsTrace, blocking: mayBlock)
+    }
+
+    /// `feed`, rendered: the bytes of the outcomes ready so far, in document order. Needs a ``renderer``.
+    public func feedRendering(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [UInt8] {
+        let records = try reader.feed(chunk)
+        guard let pipeline else { return render(records.compactMap(map)) }
+        return pipeline.submitRendering(records, context: contextFixed(by: records), tracing: collectsTrace)
+    }
+
+    /// `finish`, rendered: the bytes of the remaining outcomes. Needs a ``renderer``.
+    public func finishRendering() throws(XMLStreamError) -> [UInt8] {
+        let records = try reader.finish()
+        guard let pipeline else { return render(records.compactMap(map)) }
+        return pipeline.submitRendering(records, context: contextFixed(by: records), tracing: collectsTrace) + pipeline.drainRendering()
+    }
+
+    /// `drainPending`, rendered: the bytes of the outcomes still in flight after an error.
+    public func drainPendingRendering() -> [UInt8] {
+        pipeline?.drainRendering() ?? []
+    }
+
+    private func render(_ outcomes: [RecordOutcome]) -> [UInt8] {
+        guard let renderer else { preconditionFailure("BatchTranslator: the rendering calls need a renderer") }
+        return outcomes.isEmpty ? [] : renderer(outcomes)
     }
 
     /// Outcomes of the oldest groups, awaited (without blocking the thread) until few enough are in flight.

@@ -85,33 +85,90 @@ public final class TranslationSession {
     public func translate(
         file path: String, source: String, receivedAt: String, trace: Bool = false, emit: (TranslationLine) -> Void
     ) throws(Failure) -> BatchInfo {
+        let translator = try makeTranslator(source: source, receivedAt: receivedAt, trace: trace)
+        if !tracksVersions {
+            // Versions need outcomes one by one in order; without them records map on the other cores.
+            translator.mappingThreads = mappingThreads
+        }
+        return try stream(
+            file: path, translator: translator,
+            feed: { chunk throws(XMLStreamError) in
+                for outcome in try translator.feed(chunk) { lines(for: outcome, trace: trace).forEach(emit) }
+            },
+            finish: { () throws(XMLStreamError) in
+                for outcome in try translator.finish() { lines(for: outcome, trace: trace).forEach(emit) }
+            },
+            drain: {
+                for outcome in translator.drainPending() { lines(for: outcome, trace: trace).forEach(emit) }
+            })
+    }
+
+    /// ``translate(file:source:receivedAt:trace:emit:)`` as JSON text: hands `write` the lines (each ending in a
+    /// newline) as they are ready, rejection messages in `language`. Without version tracking the lines are
+    /// written on the mapping threads, beside the records they come from.
+    public func translateJSONLines(
+        file path: String, source: String, receivedAt: String, trace: Bool = false, language: MessageLanguage,
+        write: ([UInt8]) -> Void
+    ) throws(Failure) -> BatchInfo {
+        guard !tracksVersions else {
+            return try translate(file: path, source: source, receivedAt: receivedAt, trace: trace) { line in
+                write(Self.jsonText(of: [line], language: language))
+            }
+        }
+        let translator = try makeTranslator(source: source, receivedAt: receivedAt, trace: trace)
+        translator.mappingThreads = mappingThreads
+        translator.renderer = { outcomes in
+            Self.jsonText(of: outcomes.flatMap { Self.unversionedLines(for: $0, trace: trace) }, language: language)
+        }
+        return try stream(
+            file: path, translator: translator,
+            feed: { chunk throws(XMLStreamError) in write(try translator.feedRendering(chunk)) },
+            finish: { () throws(XMLStreamError) in write(try translator.finishRendering()) },
+            drain: { write(translator.drainPendingRendering()) })
+    }
+
+    private func makeTranslator(source: String, receivedAt: String, trace: Bool) throws(Failure) -> BatchTranslator {
         guard let mapper = mappings.mapper(for: source) else {
             throw .unknownSource(source, known: mappings.mappings.keys.sorted())
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path, "cannot open the file") }
-        defer { try? handle.close() }
         let context = TranslationContext(
             sourceSystem: source, batchId: "", receivedAt: receivedAt,
             receivedOn: Self.beijingDay(of: receivedAt) ?? LocalDate(year: 1970, month: 1, day: 1)!)
         let translator = BatchTranslator(mapper: mapper, context: context, limits: limits)
         translator.collectsTrace = trace
-        if !tracksVersions {
-            // Versions need outcomes one by one in order; without them records map on the other cores.
-            translator.mappingThreads = mappingThreads
-        }
-        do {
+        return translator
+    }
+
+    /// Reads the file in chunks into `feed`, then `finish`; after an XML error, `drain` hands out what was read
+    /// before it (as when records are mapped one by one) and the error is thrown.
+    private func stream(
+        file path: String, translator: BatchTranslator, feed: (Data) throws(XMLStreamError) -> Void,
+        finish: () throws(XMLStreamError) -> Void, drain: () -> Void
+    ) throws(Failure) -> BatchInfo {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path, "cannot open the file") }
+        defer { try? handle.close() }
+        do throws(XMLStreamError) {
             while true {
                 let chunk = handle.readData(ofLength: 64 * 1024)
                 if chunk.isEmpty { break }
-                for outcome in try translator.feed(chunk) { lines(for: outcome, trace: trace).forEach(emit) }
+                try feed(chunk)
             }
-            for outcome in try translator.finish() { lines(for: outcome, trace: trace).forEach(emit) }
+            try finish()
         } catch {
-            // What was read before the error is printed, as when records are mapped one by one.
-            for outcome in translator.drainPending() { lines(for: outcome, trace: trace).forEach(emit) }
+            drain()
             throw .xml(file: path, error)
         }
         return translator.batchInfo
+    }
+
+    /// JSON lines, each ending in a newline.
+    static func jsonText(of lines: [TranslationLine], language: MessageLanguage) -> [UInt8] {
+        var writer = CanonicalJSONWriter(capacity: 2048 * max(lines.count, 1))
+        for line in lines {
+            line.write(to: &writer, language: language)
+            writer.raw(CollectionOfOne(UInt8(ascii: "\n")))
+        }
+        return writer.bytes
     }
 
     /// Mapping threads beside the parsing one: one per core (the parsing thread mostly waits on them), none on
@@ -126,16 +183,24 @@ public final class TranslationSession {
         DatePattern("rfc3339")?.parse(timestamp)
     }
 
+    /// The lines of an outcome when versions are not tracked: every record as it was mapped (version 1).
+    static func unversionedLines(for outcome: RecordOutcome, trace: Bool) -> [TranslationLine] {
+        switch outcome {
+        case .rejected(let rejection):
+            return [.rejection(rejection)]
+        case .mapped(let record):
+            return [.hub(record.hub, trace: trace ? record.trace : nil)]
+                + record.credits.map { .credit($0.record, publishOnCreditZhejiang: $0.publishOnCreditZhejiang) }
+        }
+    }
+
     private func lines(for outcome: RecordOutcome, trace: Bool) -> [TranslationLine] {
+        guard tracksVersions else { return Self.unversionedLines(for: outcome, trace: trace) }
         switch outcome {
         case .rejected(let rejection):
             return [.rejection(rejection)]
         case .mapped(let record):
             let withdraw = record.sourceAction == .withdraw
-            guard tracksVersions else {
-                return [.hub(record.hub, trace: trace ? record.trace : nil)]
-                    + record.credits.map { .credit($0.record, publishOnCreditZhejiang: $0.publishOnCreditZhejiang) }
-            }
             var hub = record.hub
             let contentHash = record.contentHash
             switch RecordVersioning.decide(
