@@ -118,4 +118,41 @@ struct MappingPipelineTests {
         #expect(sequential.lines.count > 100)
         #expect(parallel.lines == sequential.lines)
     }
+    /// The bytes a renderer makes on the workers, fed in chunks of `chunk` bytes; after an XML error, those of
+    /// the groups still in flight.
+    static func renderedText(_ bytes: [UInt8], threads: Int, chunk: Int) throws -> (text: String, error: XMLStreamError?) {
+        let translator = try Self.translator(threads: threads)
+        translator.renderer = { outcomes in Array(Self.jsonLines(outcomes).map { $0 + "\n" }.joined().utf8) }
+        var output: [UInt8] = []
+        var failure: XMLStreamError?
+        do {
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + chunk, bytes.count)
+                output += try translator.feedRendering(bytes[offset..<end])
+                offset = end
+            }
+            output += try translator.finishRendering()
+        } catch {
+            output += translator.drainPendingRendering()
+            failure = error
+        }
+        return (String(decoding: output, as: UTF8.self), failure)
+    }
+
+    @Test("rendering on the workers gives the lines of mapping one by one, also after malformed XML")
+    func renderedOnWorkers() throws {
+        for malformed in [false, true] {
+            let bytes = try Self.batch(copies: 80, malformedTail: malformed)
+            let sequential = try Self.lines(bytes, threads: 0)
+            let expected = sequential.lines.map { $0 + "\n" }.joined()
+            #expect(sequential.lines.count > 100)
+            for (threads, chunk) in [(0, 4096), (1, 4096), (2, 512), (3, 65536)] {
+                let rendered = try Self.renderedText(bytes, threads: threads, chunk: chunk)
+                #expect(rendered.text == expected, "threads: \(threads), malformed: \(malformed)")
+                #expect(rendered.error?.code == sequential.error?.code)
+                #expect(rendered.error?.position == sequential.error?.position)
+            }
+        }
+    }
 }
