@@ -54,12 +54,21 @@ final class MappingPipeline {
 
     /// ``submit(_:context:tracing:blocking:)`` for a pipeline with a renderer: the bytes of the groups that are done.
     func submitRendering(_ records: [XMLStreamedRecord], context: TranslationContext, tracing: Bool) -> [UInt8] {
-        Array(submitGroup(records, context: context, tracing: tracing, blocking: true).map(\.rendered).joined())
+        Self.concatenated(submitGroup(records, context: context, tracing: tracing, blocking: true))
     }
 
     /// ``drain()`` for a pipeline with a renderer.
     func drainRendering() -> [UInt8] {
-        Array(drainGroups().map(\.rendered).joined())
+        Self.concatenated(drainGroups())
+    }
+
+    /// The groups' bytes in order, copied in blocks (a joined sequence is copied byte by byte).
+    private static func concatenated(_ jobs: [Job]) -> [UInt8] {
+        if jobs.count == 1 { return jobs[0].rendered }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(jobs.reduce(0) { $0 + $1.rendered.count })
+        for job in jobs { bytes.append(contentsOf: job.rendered) }
+        return bytes
     }
 
     private func submitGroup(_ records: [XMLStreamedRecord], context: TranslationContext, tracing: Bool, blocking: Bool) -> [Job] {
