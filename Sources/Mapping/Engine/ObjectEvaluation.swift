@@ -3,27 +3,29 @@ import XMLStream
 
 /// The evaluated fields of one output object (hub record, party, amount, credit record), before they
 /// are turned into typed records.
-/// Named values in the order they were added, looked up by name: an object has a handful of fields,
-/// and a linear search over them is cheaper than hashing into a dictionary built for every instance.
+/// Named values in the order of their spec, looked up by name: an object has a handful of fields, and a
+/// linear search over them is cheaper than hashing into a dictionary built for every instance. The names
+/// are the spec's own list, shared by every instance.
 struct NamedValues<Value> {
     private(set) var names: [String] = []
     private(set) var values: [Value] = []
 
     init() {}
 
+    /// Values to come for `names`, appended in that order.
+    init(names: [String]) {
+        self.names = names
+        values.reserveCapacity(names.count)
+    }
+
     subscript(name: String) -> Value? {
-        for index in names.indices where names[index] == name { return values[index] }
+        for index in values.indices where names[index] == name { return values[index] }
         return nil
     }
 
-    mutating func reserveCapacity(_ count: Int) {
-        names.reserveCapacity(count)
-        values.reserveCapacity(count)
-    }
-
-    /// Adds a value under a name the object does not have yet (a spec's fields are unique).
-    mutating func append(_ name: String, _ value: Value) {
-        names.append(name)
+    /// Adds the value of the next name.
+    mutating func append(_ value: Value) {
+        precondition(values.count < names.count, "NamedValues: more values than names")
         values.append(value)
     }
 }
@@ -95,11 +97,11 @@ struct ObjectEvaluator {
 
     private mutating func evaluateInstance(_ spec: ObjectSpec, in scope: PathScope, path: String) -> ObjectValues {
         var values = ObjectValues(path: path)
-        values.fields.reserveCapacity(spec.fields.count)
-        values.children.reserveCapacity(spec.children.count)
+        values.fields = NamedValues(names: spec.fieldNames)
+        values.children = NamedValues(names: spec.childNames)
         let prefix = path.isEmpty ? "" : path + "."
         for (name, expression) in spec.fields {
-            values.fields.append(name, evaluateField(expression, in: scope, prefix: prefix, name: name))
+            values.fields.append(evaluateField(expression, in: scope, prefix: prefix, name: name))
         }
         for (name, expression) in spec.freeFields {
             values.freeFields.append((name, evaluateField(expression, in: scope, prefix: prefix + "fields.", name: name)))
@@ -112,7 +114,7 @@ struct ObjectEvaluator {
                 let multiple = child?.multiple == true
                 instances += evaluate(childSpec, in: scope) { multiple ? "\(prefix)\(name)[\(offset + $0)]" : prefix + name }
             }
-            values.children.append(name, instances)
+            values.children.append(instances)
         }
         return values
     }

@@ -34,9 +34,36 @@ public enum FieldValue: Sendable, Hashable {
     }
 }
 
+/// The values of one expression, the first kept inline: nearly every field has one value, and an array
+/// for it was an allocation per field of every record (make bench-profile).
+public struct FieldValues: RandomAccessCollection, Sendable {
+    private var head: FieldValue?
+    private var tail: [FieldValue] = []
+
+    public init() {}
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { head == nil ? 0 : 1 + tail.count }
+
+    public subscript(position: Int) -> FieldValue {
+        precondition(position >= 0 && position < endIndex, "FieldValues: index out of range")
+        return position == 0 ? head! : tail[position - 1]
+    }
+
+    public var first: FieldValue? { head }
+
+    public mutating func append(_ value: FieldValue) {
+        if head == nil {
+            head = value
+        } else {
+            tail.append(value)
+        }
+    }
+}
+
 /// The result of one expression: values (several for lists), problems, and where the input came from.
 public struct Evaluation: Sendable {
-    public var values: [FieldValue] = []
+    public var values = FieldValues()
     public var problems: [RecordProblem] = []
     /// Where the element the first value came from starts (formatted `line:column` only for traces).
     public var origin: XMLPosition?
@@ -114,7 +141,6 @@ struct ValueEvaluator {
         if let join = expression.transforms.join, items.count > 1 {
             items = [Item(text: items.map(\.text).joined(separator: join), owner: items.first?.owner)]
         }
-        evaluation.values.reserveCapacity(items.count)
         for item in items {
             if let value = convert(item, expression.transforms.conversion, scope: scope, field: field(), problems: &evaluation.problems) {
                 evaluation.values.append(value)
@@ -145,7 +171,7 @@ struct ValueEvaluator {
         if item == nil, let fallback = expression.transforms.defaultValue { item = Item(text: fallback, owner: nil) }
         guard let item else { return }
         if let value = convert(item, expression.transforms.conversion, scope: scope, field: field(), problems: &evaluation.problems) {
-            evaluation.values = [value]
+            evaluation.values.append(value)
         }
     }
 

@@ -51,11 +51,30 @@ public struct ObjectSpec: Sendable {
     public var forEach: PathExpression?
     public var bindAs: String?
     public var when: Condition?
-    public var fields: [(name: String, value: ValueExpression)]
-    public var children: [(name: String, specs: [ObjectSpec])]
+    public let fields: [(name: String, value: ValueExpression)]
+    public let children: [(name: String, specs: [ObjectSpec])]
     /// The free-form `fields:` map of a hub record (lowerCamelCase keys the mapping declares).
     public var freeFields: [(name: String, value: ValueExpression)]
     public var location: SourceLocation
+    /// The names of `fields` and of `children`, in order: every evaluated instance shares these lists.
+    let fieldNames: [String]
+    let childNames: [String]
+
+    public init(
+        schema: TargetSchema, forEach: PathExpression?, bindAs: String?, when: Condition?, fields: [(name: String, value: ValueExpression)],
+        children: [(name: String, specs: [ObjectSpec])], freeFields: [(name: String, value: ValueExpression)], location: SourceLocation
+    ) {
+        self.schema = schema
+        self.forEach = forEach
+        self.bindAs = bindAs
+        self.when = when
+        self.fields = fields
+        self.children = children
+        self.freeFields = freeFields
+        self.location = location
+        fieldNames = fields.map(\.name)
+        childNames = children.map(\.name)
+    }
 
     public func field(_ name: String) -> ValueExpression? {
         fields.first { $0.name == name }?.value
