@@ -6,7 +6,12 @@ extension CreditRecord {
 
     /// The 处罚类别 of `CF_CFLB`, split on `;` (and the full-width `；` that sources type).
     public static func penaltyCategories(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == ";" || $0 == "；" })
+        // One category with nothing to trim, the usual case: no splitting by characters.
+        // (Any 0xEF lead byte, as of the full-width ；, takes the full path.)
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: ";") || $0 == 0xEF }) && !text.mayHaveEdgeWhitespace {
+            return text.isEmpty ? [] : [text]
+        }
+        return text.split(whereSeparator: { $0 == ";" || $0 == "；" })
             .map { String($0).trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
     }

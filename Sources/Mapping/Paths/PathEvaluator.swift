@@ -1,3 +1,4 @@
+import ExchangeStandard
 import XMLStream
 
 /// What a path selects: elements of a `RecordTree`, or text (attribute values, `name()`, `text()`).
@@ -280,6 +281,8 @@ extension PathExpression {
 extension String {
     /// Trims ASCII and ideographic whitespace (U+3000), which department systems pad values with.
     var trimmingWhitespace: String {
+        // Nothing to trim, judged by the first and last characters' lead bytes: the string itself.
+        if !mayHaveEdgeWhitespace { return self }
         let scalars = unicodeScalars
         var start = scalars.startIndex
         var end = scalars.endIndex
