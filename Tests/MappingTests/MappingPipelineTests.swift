@@ -45,23 +45,33 @@ struct MappingPipelineTests {
         }
     }
 
+    /// Feeds `bytes` in chunks of `chunk` bytes, then finishes; after an XML error, drains and returns the error.
+    static func drive(
+        _ bytes: [UInt8], chunk: Int, feed: (ArraySlice<UInt8>) throws(XMLStreamError) -> Void, finish: () throws(XMLStreamError) -> Void,
+        drain: () -> Void
+    ) -> XMLStreamError? {
+        do throws(XMLStreamError) {
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + chunk, bytes.count)
+                try feed(bytes[offset..<end])
+                offset = end
+            }
+            try finish()
+            return nil
+        } catch {
+            drain()
+            return error
+        }
+    }
+
     /// Every outcome as a JSON line, feeding `bytes` in chunks of `chunk` bytes.
     static func lines(_ bytes: [UInt8], threads: Int, chunk: Int = 8192) throws -> (lines: [String], error: XMLStreamError?) {
         let translator = try Self.translator(threads: threads)
         var outcomes: [RecordOutcome] = []
-        var failure: XMLStreamError?
-        do {
-            var offset = 0
-            while offset < bytes.count {
-                let end = min(offset + chunk, bytes.count)
-                outcomes += try translator.feed(bytes[offset..<end])
-                offset = end
-            }
-            outcomes += try translator.finish()
-        } catch {
-            outcomes += translator.drainPending()
-            failure = error
-        }
+        let failure = drive(
+            bytes, chunk: chunk, feed: { chunk throws(XMLStreamError) in outcomes += try translator.feed(chunk) },
+            finish: { () throws(XMLStreamError) in outcomes += try translator.finish() }, drain: { outcomes += translator.drainPending() })
         return (jsonLines(outcomes), failure)
     }
 
@@ -124,19 +134,10 @@ struct MappingPipelineTests {
         let translator = try Self.translator(threads: threads)
         translator.renderer = { outcomes in Array(Self.jsonLines(outcomes).map { $0 + "\n" }.joined().utf8) }
         var output: [UInt8] = []
-        var failure: XMLStreamError?
-        do {
-            var offset = 0
-            while offset < bytes.count {
-                let end = min(offset + chunk, bytes.count)
-                output += try translator.feedRendering(bytes[offset..<end])
-                offset = end
-            }
-            output += try translator.finishRendering()
-        } catch {
-            output += translator.drainPendingRendering()
-            failure = error
-        }
+        let failure = drive(
+            bytes, chunk: chunk, feed: { chunk throws(XMLStreamError) in output += try translator.feedRendering(chunk) },
+            finish: { () throws(XMLStreamError) in output += try translator.finishRendering() },
+            drain: { output += translator.drainPendingRendering() })
         return (String(decoding: output, as: UTF8.self), failure)
     }
 
