@@ -122,41 +122,33 @@ public struct XMLRecordNodes: Sendable {
         var element = XMLElementNode(
             name: names[Int(index)], prefix: prefixes[Int(index)], attributes: Array(attributes[start..<start + Int(node.attributeCount)]),
             position: positions[Int(index)])
-        var runs = runs(of: index)[...]
-        var childNumber: Int32 = 0
-        var child = node.firstChild
-        while child >= 0 {
-            while let run = runs.first, run.position <= childNumber {
-                element.children.append(.text(run.text))
-                runs = runs.dropFirst()
-            }
-            element.children.append(.element(self.element(child)))
-            childNumber += 1
-            child = nodes[Int(child)].nextSibling
-        }
-        for run in runs { element.children.append(.text(run.text)) }
+        forEachContent(of: index, text: { element.children.append(.text($0)) }, element: { element.children.append(.element(self.element($0))) })
         return element
     }
 
     /// All character data inside an element, nested elements included, in document order.
     public func deepText(_ index: Int32) -> String {
-        let node = nodes[Int(index)]
-        guard node.firstChild >= 0 else { return ownTexts[Int(index)] }
+        guard nodes[Int(index)].firstChild >= 0 else { return ownTexts[Int(index)] }
         var result = ""
+        forEachContent(of: index, text: { result += $0 }, element: { result += deepText($0) })
+        return result
+    }
+
+    /// Visits an element's text runs and child elements in document order.
+    private func forEachContent(of index: Int32, text: (String) -> Void, element: (Int32) -> Void) {
         var runs = runs(of: index)[...]
         var childNumber: Int32 = 0
-        var child = node.firstChild
+        var child = nodes[Int(index)].firstChild
         while child >= 0 {
             while let run = runs.first, run.position <= childNumber {
-                result += run.text
+                text(run.text)
                 runs = runs.dropFirst()
             }
-            result += deepText(child)
+            element(child)
             childNumber += 1
             child = nodes[Int(child)].nextSibling
         }
-        for run in runs { result += run.text }
-        return result
+        for run in runs { text(run.text) }
     }
 
     /// An element's runs with their places among its child elements.

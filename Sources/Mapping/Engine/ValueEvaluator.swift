@@ -119,18 +119,11 @@ struct ValueEvaluator {
             items.removeAll { $0.text.isEmpty }
         }
 
-        if let table = expression.transforms.codeTable {
+        if expression.transforms.codeTable != nil {
             var kept = 0
             for index in items.indices {
-                let item = items[index]
-                if let mapped = table.entries[item.text] {
-                    items[kept] = Item(text: mapped, owner: item.owner)
-                } else if let otherwise = expression.transforms.otherwise {
-                    items[kept] = Item(text: otherwise, owner: item.owner)
-                } else {
-                    evaluation.problems.append(ProblemMessages.unknownCode(field(), value: item.text, table: table.name))
-                    continue
-                }
+                guard let mapped = coded(items[index], expression, field: field(), problems: &evaluation.problems) else { continue }
+                items[kept] = mapped
                 kept += 1
             }
             items.removeLast(items.count - kept)
@@ -158,21 +151,25 @@ struct ValueEvaluator {
         if let source, let text = transformed(source.text, expression.transforms), !text.isEmpty {
             item = Item(text: text, owner: source.owner)
         }
-        if let table = expression.transforms.codeTable, let current = item {
-            if let mapped = table.entries[current.text] {
-                item = Item(text: mapped, owner: current.owner)
-            } else if let otherwise = expression.transforms.otherwise {
-                item = Item(text: otherwise, owner: current.owner)
-            } else {
-                evaluation.problems.append(ProblemMessages.unknownCode(field(), value: current.text, table: table.name))
-                item = nil
-            }
+        if expression.transforms.codeTable != nil, let current = item {
+            item = coded(current, expression, field: field(), problems: &evaluation.problems)
         }
         if item == nil, let fallback = expression.transforms.defaultValue { item = Item(text: fallback, owner: nil) }
         guard let item else { return }
         if let value = convert(item, expression.transforms.conversion, scope: scope, field: field(), problems: &evaluation.problems) {
             evaluation.values.append(value)
         }
+    }
+
+    /// An item through the expression's code table: its entry, else `otherwise`, else nil with an unknown-code problem.
+    private func coded(
+        _ item: Item, _ expression: ValueExpression, field: @autoclosure () -> String, problems: inout [RecordProblem]
+    ) -> Item? {
+        guard let table = expression.transforms.codeTable else { return item }
+        if let mapped = table.entries[item.text] { return Item(text: mapped, owner: item.owner) }
+        if let otherwise = expression.transforms.otherwise { return Item(text: otherwise, owner: item.owner) }
+        problems.append(ProblemMessages.unknownCode(field(), value: item.text, table: table.name))
+        return nil
     }
 
     /// Trim, replacements and regex extraction; nil when the regex does not match.
