@@ -1,6 +1,7 @@
 import CLibXML2
 
-/// Streams a document in chunks and yields one element tree per record.
+/// Streams a document in chunks and yields each element a record path matches: its elements in flat arrays
+/// (`XMLRecordNodes`, what mapping reads), with the value tree built on demand (`XMLStreamedRecord.element`).
 ///
 /// A libxml2 SAX2 push parser underneath: memory stays bounded by `limits` whatever the size of
 /// the batch, because records are handed out as soon as they close and only the context around
