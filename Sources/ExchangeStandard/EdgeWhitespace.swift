@@ -6,10 +6,10 @@ extension String {
     /// 0x09–0x0D and 0x20, 0xC2 (U+0085, U+00A0), 0xE1 (U+1680, U+180E), 0xE2 (U+2000–U+205F), 0xE3 (U+3000)
     /// and 0xEF (U+FEFF). Values typed by departments start and end with letters, digits or CJK ideographs.
     public var mayHaveEdgeWhitespace: Bool {
-        var utf8 = self.utf8
         if let answer = utf8.withContiguousStorageIfAvailable(Self.edgesMayBeWhitespace) { return answer }
-        utf8 = String(self).utf8  // a bridged or lazily stored string: made native and contiguous
-        return utf8.withContiguousStorageIfAvailable(Self.edgesMayBeWhitespace) ?? true
+        var native = self
+        native.makeContiguousUTF8()  // a bridged string: its UTF-8 made contiguous once
+        return native.utf8.withContiguousStorageIfAvailable(Self.edgesMayBeWhitespace) ?? true
     }
 
     private static func edgesMayBeWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
