@@ -106,12 +106,11 @@ struct ObjectEvaluator {
         for (name, expression) in spec.freeFields {
             values.freeFields.append((name, evaluateField(expression, in: scope, prefix: prefix + "fields.", name: name)))
         }
-        for (name, specs) in spec.children {
+        for (index, (name, specs)) in spec.children.enumerated() {
             var instances: [ObjectValues] = []
-            let child = spec.schema.child(named: name)
+            let multiple = spec.childAllowsSeveral[index]
             for childSpec in specs {
                 let offset = instances.count
-                let multiple = child?.multiple == true
                 instances += evaluate(childSpec, in: scope) { multiple ? "\(prefix)\(name)[\(offset + $0)]" : prefix + name }
             }
             values.children.append(instances)
