@@ -21,23 +21,30 @@ extension XMLRecordReader {
         handler.initialized = cxml_sax2_magic()
 
         handler.startElementNs = { context, localName, prefix, uri, namespaceCount, _, attributeCount, defaultedCount, attributes in
-            guard let reader = readerFrom(context), let localName else { return }
-            reader.startElement(
-                localName: localName, prefix: prefix, uri: uri, namespaceCount: Int(namespaceCount),
-                attributeCount: Int(attributeCount - defaultedCount), attributes: attributes)
+            guard let localName else { return }
+            withReader(context) { reader in
+                reader.startElement(
+                    localName: localName, prefix: prefix, uri: uri, namespaceCount: Int(namespaceCount),
+                    attributeCount: Int(attributeCount - defaultedCount), attributes: attributes)
+            }
         }
         handler.endElementNs = { context, _, _, _ in
-            guard let reader = readerFrom(context), reader.callbackError == nil else { return }
-            do throws(XMLStreamError) { try reader.assembler.endElement() } catch { reader.raise(error) }
+            withReader(context) { reader in
+                guard reader.callbackError == nil else { return }
+                do throws(XMLStreamError) { try reader.assembler.endElement() } catch { reader.raise(error) }
+            }
         }
         // One function for all three, so that libxml2 sees `ignorableWhitespace == characters`
         // and never tries to tell layout whitespace from content.
         let characters: charactersSAXFunc = { context, bytes, count in
-            guard let reader = readerFrom(context), reader.callbackError == nil, let bytes else { return }
-            do throws(XMLStreamError) {
-                try reader.assembler.characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
-            } catch {
-                reader.raise(error)
+            guard let bytes else { return }
+            withReader(context) { reader in
+                guard reader.callbackError == nil else { return }
+                do throws(XMLStreamError) {
+                    try reader.assembler.characters(UnsafeBufferPointer(start: bytes, count: Int(count)))
+                } catch {
+                    reader.raise(error)
+                }
             }
         }
         handler.characters = characters
@@ -101,10 +108,6 @@ extension XMLRecordReader {
             readerFrom(context)?.reportParserError(error.pointee)
         }
         return handler
-    }
-
-    private static func reader(_ context: UnsafeMutableRawPointer?) -> XMLRecordReader? {
-        context.map { Unmanaged<XMLRecordReader>.fromOpaque($0).takeUnretainedValue() }
     }
 
     // MARK: - Elements
@@ -179,4 +182,12 @@ extension XMLRecordReader {
 /// The reader libxml2 hands back as the callbacks' user data (a free function: C callbacks cannot capture).
 private func readerFrom(_ context: UnsafeMutableRawPointer?) -> XMLRecordReader? {
     context.map { Unmanaged<XMLRecordReader>.fromOpaque($0).takeUnretainedValue() }
+}
+
+/// Runs `body` with the reader of the element and text callbacks, which run for every tag and text run:
+/// the reader outlives the parse it drives (it owns the parser), so it is borrowed, not retained and released
+/// around each call.
+private func withReader(_ context: UnsafeMutableRawPointer?, _ body: (XMLRecordReader) -> Void) {
+    guard let context else { return }
+    Unmanaged<XMLRecordReader>.fromOpaque(context)._withUnsafeGuaranteedRef(body)
 }
