@@ -93,31 +93,32 @@ struct HubRecordBuilder {
     // MARK: - Parts
 
     private mutating func party(_ values: ObjectValues, usccRequired: Bool) -> Party? {
-        let prefix = values.path + "."
-        let name = required(values, "name", field: prefix + "name")
+        /// The field's full name (`parties[2].uscc`), formatted only for a problem.
+        func field(_ name: String) -> String { values.path + "." + name }
+        let name = required(values, "name", field: field("name"))
         let role = values.text("role") ?? (usccRequired ? "责任主体" : nil)
-        if role == nil { problems.append(ProblemMessages.required(prefix + "role")) }
+        if role == nil { problems.append(ProblemMessages.required(field("role"))) }
         var kind = PartyKind.legalPerson
         if let text = values.text("kind") {
             if let parsed = PartyKind(rawValue: text) {
                 kind = parsed
             } else {
-                problems.append(ProblemMessages.enumeration(prefix + "kind", value: text, allowed: PartyKind.allCases.map(\.rawValue)))
+                problems.append(ProblemMessages.enumeration(field("kind"), value: text, allowed: PartyKind.allCases.map(\.rawValue)))
             }
         }
         let uscc = values.text("uscc")
         if let uscc {
             if let failure = USCC.validate(uscc).failure {
-                problems.append(RecordProblem(field: prefix + "uscc", value: uscc, failure: failure))
+                problems.append(RecordProblem(field: field("uscc"), value: uscc, failure: failure))
             }
         } else if usccRequired {
-            problems.append(ProblemMessages.required(prefix + "uscc"))
+            problems.append(ProblemMessages.required(field("uscc")))
         }
         let idType = values.text("idType")
         var idNumber = values.text("idNumber")
         if let number = idNumber, idType == nil || idType == "身份证" {
             if let failure = ResidentIDNumber.validate(number).failure {
-                problems.append(RecordProblem(field: prefix + "idNumber", value: number, failure: failure))
+                problems.append(RecordProblem(field: field("idNumber"), value: number, failure: failure))
             }
         }
         // A natural person's ID number never reaches the hub unmasked (spec/hub-record.md), so it is
@@ -128,30 +129,32 @@ struct HubRecordBuilder {
     }
 
     private mutating func amount(_ values: ObjectValues) -> MoneyAmount? {
-        let prefix = values.path + "."
-        let kind = required(values, "kind", field: prefix + "kind")
+        /// The field's full name (`parties[2].uscc`), formatted only for a problem.
+        func field(_ name: String) -> String { values.path + "." + name }
+        let kind = required(values, "kind", field: field("kind"))
         let amount = values.amount("value")
         if amount == nil, values.fields["value"]?.problems.isEmpty ?? true {
-            problems.append(ProblemMessages.required(prefix + "value"))
+            problems.append(ProblemMessages.required(field("value")))
         }
         guard let kind, let amount else { return nil }
         return MoneyAmount(kind: kind, value: amount.yuanString)
     }
 
     private mutating func document(_ values: ObjectValues) -> DocumentLink? {
-        let prefix = values.path + "."
-        let name = required(values, "name", field: prefix + "name")
-        let url = required(values, "url", field: prefix + "url")
+        /// The field's full name (`parties[2].uscc`), formatted only for a problem.
+        func field(_ name: String) -> String { values.path + "." + name }
+        let name = required(values, "name", field: field("name"))
+        let url = required(values, "url", field: field("url"))
         guard let name, let url else { return nil }
         return DocumentLink(name: name, url: url, sha256: values.text("sha256"))
     }
 
     // MARK: - Checks
 
-    private mutating func required(_ values: ObjectValues, _ name: String, field: String? = nil) -> String? {
+    private mutating func required(_ values: ObjectValues, _ name: String, field: @autoclosure () -> String? = nil) -> String? {
         if let text = values.text(name) { return text }
         // A value that failed a transform already carries its own problem.
-        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(field ?? name)) }
+        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(field() ?? name)) }
         return nil
     }
 

@@ -30,8 +30,34 @@ struct NamedValues<Value> {
     }
 }
 
+/// Where an evaluated instance sits in its record (`parties[3]`, `responsible`, `credit[0]`, or "" for the hub
+/// record), kept in parts: the text is needed only for problems and traces, and formatting it for every
+/// party and amount of every record cost more than reading most of their fields.
+struct InstancePath {
+    /// The enclosing instance's path with its dot (`""` at the top).
+    var prefix: String
+    var name: String
+    /// The position among its siblings, for lists.
+    var index: Int?
+
+    static let top = InstancePath(prefix: "", name: "", index: nil)
+
+    var text: String {
+        guard let index else { return prefix + name }
+        return "\(prefix)\(name)[\(index)]"
+    }
+
+    /// The prefix of the instance's own fields: `parties[3].`, or nothing at the top.
+    var fieldPrefix: String {
+        let text = text
+        return text.isEmpty ? "" : text + "."
+    }
+}
+
 struct ObjectValues {
-    var path: String
+    var instancePath: InstancePath
+    /// `parties[3]`: the instance's place in its record.
+    var path: String { instancePath.text }
     var fields = NamedValues<Evaluation>()
     var children = NamedValues<[ObjectValues]>()
     var freeFields: [(name: String, evaluation: Evaluation)] = []
@@ -73,7 +99,7 @@ struct ObjectEvaluator {
 
     /// One `ObjectValues` per instance: one without `forEach`, one per selected element with it.
     /// `path` names the instance with its index (`parties[3]`), for problems and the trace.
-    mutating func evaluate(_ spec: ObjectSpec, in scope: PathScope, path: (Int) -> String) -> [ObjectValues] {
+    mutating func evaluate(_ spec: ObjectSpec, in scope: PathScope, path: (Int) -> InstancePath) -> [ObjectValues] {
         var scopes: [PathScope] = []
         if let forEach = spec.forEach {
             for item in forEach.evaluate(in: scope) {
@@ -95,36 +121,43 @@ struct ObjectEvaluator {
         return instances
     }
 
-    private mutating func evaluateInstance(_ spec: ObjectSpec, in scope: PathScope, path: String) -> ObjectValues {
-        var values = ObjectValues(path: path)
+    private mutating func evaluateInstance(_ spec: ObjectSpec, in scope: PathScope, path: InstancePath) -> ObjectValues {
+        var values = ObjectValues(instancePath: path)
         values.fields = NamedValues(names: spec.fieldNames)
         values.children = NamedValues(names: spec.childNames)
-        let prefix = path.isEmpty ? "" : path + "."
+        // Formatted once per instance when traced (every field names it), else only for a problem.
+        let tracedPrefix = tracing ? path.fieldPrefix : nil
         for (name, expression) in spec.fields {
-            values.fields.append(evaluateField(expression, in: scope, prefix: prefix, name: name))
+            values.fields.append(evaluateField(expression, in: scope, prefix: tracedPrefix ?? path.fieldPrefix, name: name))
         }
         for (name, expression) in spec.freeFields {
-            values.freeFields.append((name, evaluateField(expression, in: scope, prefix: prefix + "fields.", name: name)))
+            values.freeFields.append((name, evaluateField(expression, in: scope, prefix: (tracedPrefix ?? path.fieldPrefix) + "fields.", name: name)))
         }
-        for (index, (name, specs)) in spec.children.enumerated() {
-            var instances: [ObjectValues] = []
-            let multiple = spec.childAllowsSeveral[index]
-            for childSpec in specs {
-                let offset = instances.count
-                instances += evaluate(childSpec, in: scope) { multiple ? "\(prefix)\(name)[\(offset + $0)]" : prefix + name }
+        if !spec.children.isEmpty {
+            let childPrefix = tracedPrefix ?? path.fieldPrefix
+            for (index, (name, specs)) in spec.children.enumerated() {
+                var instances: [ObjectValues] = []
+                let multiple = spec.childAllowsSeveral[index]
+                for childSpec in specs {
+                    let offset = instances.count
+                    instances += evaluate(childSpec, in: scope) { InstancePath(prefix: childPrefix, name: name, index: multiple ? offset + $0 : nil) }
+                }
+                values.children.append(instances)
             }
-            values.children.append(instances)
         }
         return values
     }
 
-    /// The field's full name (`prefix` + `name`) is only formatted for a problem or the trace.
-    private mutating func evaluateField(_ expression: ValueExpression, in scope: PathScope, prefix: String, name: String) -> Evaluation {
-        let evaluation = evaluator.evaluate(expression, in: scope, field: prefix + name)
+    /// The field's full name (`prefix` + `name`) is only formatted for a problem or the trace; so is the prefix
+    /// when not tracing.
+    private mutating func evaluateField(
+        _ expression: ValueExpression, in scope: PathScope, prefix: @autoclosure () -> String, name: String
+    ) -> Evaluation {
+        let evaluation = evaluator.evaluate(expression, in: scope, field: prefix() + name)
         if !evaluation.problems.isEmpty { problems += evaluation.problems }
         if tracing && !evaluation.values.isEmpty {
             trace.append(
-                TraceEntry(field: prefix + name, rule: expression.traceRule, source: expression.sourceDescription, at: evaluation.origin?.description))
+                TraceEntry(field: prefix() + name, rule: expression.traceRule, source: expression.sourceDescription, at: evaluation.origin?.description))
         }
         return evaluation
     }

@@ -68,11 +68,11 @@ public struct RecordMapper: Sendable {
             }
         }
 
-        let hubValues = objects.evaluate(recordSpec.hub, in: scope) { _ in "" }.first
+        let hubValues = objects.evaluate(recordSpec.hub, in: scope) { _ in .top }.first
         var creditValues: [ObjectValues] = []
         for creditSpec in recordSpec.credits {
             let offset = creditValues.count
-            creditValues += objects.evaluate(creditSpec, in: scope) { "credit[\(offset + $0)]" }
+            creditValues += objects.evaluate(creditSpec, in: scope) { InstancePath(prefix: "", name: "credit", index: offset + $0) }
         }
         problems += objects.problems
 
