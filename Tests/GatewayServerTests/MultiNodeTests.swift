@@ -44,8 +44,10 @@ struct MultiNodeTests {
         await hub.inject(.delay(milliseconds: 1200, when: .afterHandling, count: 3))
         await hub.inject(.status(503, retryAfterSeconds: 1, count: 1))
         // Long answers keep deliveries in flight while the test spots a node holding them and kills it; under a
-        // loaded CI machine the spotting itself can take a second, so the window must be wider than that.
-        await hub.inject(.delay(milliseconds: 3000, when: .afterHandling, count: 20))
+        // loaded CI machine the spotting itself can take a second, so the window must be wider than that. Every
+        // answer is slow until the kill (then the faults are cleared): with a fixed number of slow answers, a slow
+        // machine used them all up before the spotting, and the victim finished its fast deliveries before it died.
+        await hub.inject(.delay(milliseconds: 3000, when: .afterHandling, count: 100_000))
         await publisher.inject(.drop(.afterHandling, count: 2))
         await publisher.inject(.status(503, count: 2))
 
@@ -161,6 +163,7 @@ struct MultiNodeTests {
                 let victimOwner = "-\(nodes[victimNode].process.processIdentifier)"
                 await alive.kill(victimNode)
                 nodes[victimNode].kill()
+                await hub.clearFaults()
                 let acknowledgedAtKill = await ledger.receipts.count
                 // Of what it held when spotted, what it had not finished when it died: all but what it marked delivered
                 // itself between spotting and the kill. Read once it is dead, when nothing changes its own entries any
