@@ -41,6 +41,62 @@ struct PersistenceTests {
         await node.close()
     }
 
+    /// The outbox's record lookups go through the prefix of its unique key; the separate index v1 kept on the same
+    /// columns is gone (migration v2), so an outbox insert updates one B-tree fewer.
+    @Test(arguments: StoreBackend.allCases)
+    func theOutboxIsIndexedOnceOnItsRecordColumns(_ backend: StoreBackend) async throws {
+        let temporary = try await TemporaryStore(backend)
+        let indexes: [String]
+        let migrations: [String]
+        switch backend {
+        case .sqlite:
+            (indexes, migrations) = try await temporary.sqlite.dbPool.read { db in
+                (
+                    try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'"),
+                    try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+                )
+            }
+            let plan = try await temporary.sqlite.dbPool.read { db in
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE destination = 'hub' AND record_id = 'H1' AND version = 1"
+                ).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains("sqlite_autoindex_outbox") }, "the lookup uses the unique key: \(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN outbox") }, "the lookup scans the outbox: \(plan)")
+        case .postgres:
+            (indexes, migrations) = try await temporary.postgres.withSession("test") { session in
+                (
+                    try await session.all("SELECT indexname FROM pg_indexes WHERE tablename = 'outbox'").map { try $0("indexname", as: String.self) },
+                    try await session.all("SELECT identifier FROM schema_migrations").map { try $0("identifier", as: String.self) }
+                )
+            }
+        }
+        #expect(!indexes.isEmpty)
+        #expect(!indexes.contains("outbox_record"))
+        #expect(indexes.contains("outbox_claim"))
+        #expect(migrations.contains(SQLiteSchema.v2Identifier))
+    }
+
+    /// A file made by a gateway that knew only v1 is upgraded when opened, and takes batches as before.
+    @Test func aVersion1SQLiteFileIsUpgradedOnOpen() async throws {
+        let temporary = try await TemporaryStore(.sqlite)
+        // The temporary store's file replaced by one that stopped at v1, as an older gateway left it.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary.path + suffix) }
+        let outboxIndexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'"
+        do {
+            let queue = try DatabaseQueue(path: temporary.path)
+            try SQLiteSchema.migrator.migrate(queue, upTo: "v1 batches, versions, outbox, feed, audit chain")
+            #expect(try await queue.read { db in try String.fetchAll(db, sql: outboxIndexes) }.contains("outbox_record"))
+            try queue.close()
+        }
+        try await temporary.reopen()
+        let receipt = try await temporary.commit(TestBatch(number: "001", records: [Fixture.draft("CG-0710", subjects: ["甲公司"])]))
+        let after = try await temporary.sqlite.dbPool.read { db in try String.fetchAll(db, sql: outboxIndexes) }
+        #expect(!after.contains("outbox_record"))
+        #expect(after.contains("outbox_claim"))
+        #expect(try await temporary.store.batch(id: receipt.batchId)?.hubVersions.count == 1)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func everythingSurvivesAReopen(_ backend: StoreBackend) async throws {
         let temporary = try await TemporaryStore(backend)

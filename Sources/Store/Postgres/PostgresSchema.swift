@@ -16,7 +16,9 @@ enum PostgresSchema {
     }
 
     static let migrations = [
-        Migration(identifier: "v1 batches, versions, outbox, feed, audit chain", statements: v1)
+        Migration(identifier: "v1 batches, versions, outbox, feed, audit chain", statements: v1),
+        // As in SQLite: the unique key's prefix serves the lookups `outbox_record` was made for.
+        Migration(identifier: SQLiteSchema.v2Identifier, statements: [SQLiteSchema.v2]),
     ]
 
     static func migrate(_ session: PostgresSession) async throws {

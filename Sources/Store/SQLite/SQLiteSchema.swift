@@ -24,8 +24,17 @@ enum SQLiteSchema {
         migrator.registerMigration("v1 batches, versions, outbox, feed, audit chain") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration(v2Identifier) { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
+
+    /// v1 indexed the outbox twice on `(destination, record_id, version)`: by `outbox_record` and by the prefix of
+    /// the `UNIQUE (destination, record_id, version, operation)` key, which serves the same lookups. Every outbox
+    /// insert (one or two per record of every batch) paid for both B-trees.
+    static let v2Identifier = "v2 outbox: the unique key serves record lookups (drop outbox_record)"
+    static let v2 = "DROP INDEX IF EXISTS outbox_record"
 
     static let v1 = """
         CREATE TABLE batch (
