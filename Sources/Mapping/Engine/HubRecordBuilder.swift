@@ -93,32 +93,30 @@ struct HubRecordBuilder {
     // MARK: - Parts
 
     private mutating func party(_ values: ObjectValues, usccRequired: Bool) -> Party? {
-        /// The field's full name (`parties[2].uscc`), formatted only for a problem.
-        func field(_ name: String) -> String { values.path + "." + name }
-        let name = required(values, "name", field: field("name"))
+        let name = required(values, "name", field: values.fieldName("name"))
         let role = values.text("role") ?? (usccRequired ? "责任主体" : nil)
-        if role == nil { problems.append(ProblemMessages.required(field("role"))) }
+        if role == nil { problems.append(ProblemMessages.required(values.fieldName("role"))) }
         var kind = PartyKind.legalPerson
         if let text = values.text("kind") {
             if let parsed = PartyKind(rawValue: text) {
                 kind = parsed
             } else {
-                problems.append(ProblemMessages.enumeration(field("kind"), value: text, allowed: PartyKind.allCases.map(\.rawValue)))
+                problems.append(ProblemMessages.enumeration(values.fieldName("kind"), value: text, allowed: PartyKind.allCases.map(\.rawValue)))
             }
         }
         let uscc = values.text("uscc")
         if let uscc {
             if let failure = USCC.validate(uscc).failure {
-                problems.append(RecordProblem(field: field("uscc"), value: uscc, failure: failure))
+                problems.append(RecordProblem(field: values.fieldName("uscc"), value: uscc, failure: failure))
             }
         } else if usccRequired {
-            problems.append(ProblemMessages.required(field("uscc")))
+            problems.append(ProblemMessages.required(values.fieldName("uscc")))
         }
         let idType = values.text("idType")
         var idNumber = values.text("idNumber")
         if let number = idNumber, idType == nil || idType == "身份证" {
             if let failure = ResidentIDNumber.validate(number).failure {
-                problems.append(RecordProblem(field: field("idNumber"), value: number, failure: failure))
+                problems.append(RecordProblem(field: values.fieldName("idNumber"), value: number, failure: failure))
             }
         }
         // A natural person's ID number never reaches the hub unmasked (spec/hub-record.md), so it is
@@ -129,22 +127,18 @@ struct HubRecordBuilder {
     }
 
     private mutating func amount(_ values: ObjectValues) -> MoneyAmount? {
-        /// The field's full name (`parties[2].uscc`), formatted only for a problem.
-        func field(_ name: String) -> String { values.path + "." + name }
-        let kind = required(values, "kind", field: field("kind"))
+        let kind = required(values, "kind", field: values.fieldName("kind"))
         let amount = values.amount("value")
         if amount == nil, values.fields["value"]?.problems.isEmpty ?? true {
-            problems.append(ProblemMessages.required(field("value")))
+            problems.append(ProblemMessages.required(values.fieldName("value")))
         }
         guard let kind, let amount else { return nil }
         return MoneyAmount(kind: kind, value: amount.yuanString)
     }
 
     private mutating func document(_ values: ObjectValues) -> DocumentLink? {
-        /// The field's full name (`parties[2].uscc`), formatted only for a problem.
-        func field(_ name: String) -> String { values.path + "." + name }
-        let name = required(values, "name", field: field("name"))
-        let url = required(values, "url", field: field("url"))
+        let name = required(values, "name", field: values.fieldName("name"))
+        let url = required(values, "url", field: values.fieldName("url"))
         guard let name, let url else { return nil }
         return DocumentLink(name: name, url: url, sha256: values.text("sha256"))
     }

@@ -58,6 +58,8 @@ struct ObjectValues {
     var instancePath: InstancePath
     /// `parties[3]`: the instance's place in its record.
     var path: String { instancePath.text }
+    /// A field's full name (`parties[2].uscc`): for problems, so formatted only when there is one.
+    func fieldName(_ name: String) -> String { path + "." + name }
     var fields = NamedValues<Evaluation>()
     var children = NamedValues<[ObjectValues]>()
     var freeFields: [(name: String, evaluation: Evaluation)] = []
