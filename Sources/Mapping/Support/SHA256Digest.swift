@@ -15,19 +15,37 @@ public enum SHA256Digest {
         return text.withUTF8 { hex(SHA256.hash(data: $0)) }
     }
 
-    /// Lowercase hex of a digest, written at once: ids and hashes are computed for every record.
-    private static func hex(_ digest: SHA256.Digest) -> String {
+    /// `marker` and the first `digits` hex digits of the SHA-256 of `parts` joined by NUL bytes: an id for every
+    /// record, hashed from the parts in place (building the joined text, the full hex and its prefix as three
+    /// strings cost more than the hash).
+    public static func identifier(marker: Character, digits: Int, of parts: String...) -> String {
+        precondition(marker.isASCII && digits <= 2 * SHA256.byteCount, "SHA256Digest: ASCII marker, at most 64 digits")
+        var hasher = SHA256()
+        for (index, part) in parts.enumerated() {
+            if index > 0 { withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) } }
+            var part = part
+            part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
+        return hex(hasher.finalize(), marker: marker.asciiValue, digits: digits)
+    }
+
+    /// Lowercase hex of a digest (its first `digits` digits), after an optional ASCII marker, written at once:
+    /// ids and hashes are computed for every record.
+    private static func hex(_ digest: SHA256.Digest, marker: UInt8? = nil, digits count: Int = 2 * SHA256.byteCount) -> String {
         let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { buffer in
+        let offset = marker == nil ? 0 : 1
+        return String(unsafeUninitializedCapacity: offset + count) { buffer in
+            if let marker { buffer[0] = marker }
             digits.withUTF8Buffer { digits in
-                var index = 0
+                var index = offset
                 for byte in digest {
+                    guard index < offset + count else { break }
                     buffer[index] = digits[Int(byte >> 4)]
-                    buffer[index + 1] = digits[Int(byte & 0x0F)]
+                    if index + 1 < offset + count { buffer[index + 1] = digits[Int(byte & 0x0F)] }
                     index += 2
                 }
             }
-            return 2 * SHA256.byteCount
+            return offset + count
         }
     }
 }
