@@ -29,6 +29,12 @@ struct XMLRecordAssembler {
     private var contextBytes = 0
     private(set) var recordCount = 0
     private var completed: [XMLStreamedRecord] = []
+    /// The element names met so far, which records' elements point into (see `XMLNameTable`). A document that
+    /// invents names cannot grow it without bound: past `maxNames` a new table starts after the next record.
+    private var names = XMLNameTable(lineage: XMLNameTable.Lineage())
+    /// Counts the tables started: indices handed out for an earlier one are void.
+    private(set) var nameTableGeneration = 0
+    private static let maxNames = 4096
 
     /// Character data since the last tag, merged across text, CDATA and comments.
     private var pendingText: [UInt8] = []
@@ -54,7 +60,7 @@ struct XMLRecordAssembler {
     /// The innermost open element (name and position only inside a record), for messages about truncated documents.
     var innermostOpenElement: XMLElementNode? {
         if let open = openInRecord.last {
-            return XMLElementNode(name: record.names[Int(open)], prefix: record.prefixes[Int(open)], position: record.positions[Int(open)])
+            return XMLElementNode(name: recordElementName(open), prefix: record.prefixes[Int(open)], position: record.positions[Int(open)])
         }
         return context.last?.node
     }
@@ -69,6 +75,17 @@ struct XMLRecordAssembler {
     mutating func takeRecords() -> [XMLStreamedRecord] {
         defer { completed = [] }
         return completed
+    }
+
+    /// The index of a name in the current table, added to it: the caller (the SAX layer, which knows libxml2's
+    /// interned names) asks once per distinct name and table, and passes the index to ``startElement``.
+    mutating func register(_ name: XMLQualifiedName) -> Int32 {
+        names.names.append(name)
+        return Int32(names.names.count - 1)
+    }
+
+    private func recordElementName(_ index: Int32) -> XMLQualifiedName {
+        names.names[Int(record.nodes[Int(index)].nameIndex)]
     }
 
     // MARK: - Events
@@ -92,15 +109,16 @@ struct XMLRecordAssembler {
         }
     }
 
+    /// - Parameter nameIndex: `name`'s index, from ``register(_:)`` in the current table.
     mutating func startElement(
-        name: XMLQualifiedName, prefix: String?, attributes: [XMLAttributeNode], position: XMLPosition
+        name: XMLQualifiedName, nameIndex: Int32, prefix: String?, attributes: [XMLAttributeNode], position: XMLPosition
     ) throws(XMLStreamError) {
         try flushText(closingElement: false)
         let cost = Self.cost(name: name, prefix: prefix, attributes: attributes)
 
         if let parent = openInRecord.last {
             try addRecordBytes(cost, at: position)
-            openInRecord.append(record.append(name: name, prefix: prefix, attributes: attributes, position: position, parent: parent))
+            openInRecord.append(record.append(nameIndex: nameIndex, prefix: prefix, attributes: attributes, position: position, parent: parent))
             return
         }
 
@@ -122,7 +140,7 @@ struct XMLRecordAssembler {
             recordPatternIndex = index
             recordBytes = 0
             try addRecordBytes(cost, at: position)
-            openInRecord = [record.append(name: name, prefix: prefix, attributes: attributes, position: position, parent: -1)]
+            openInRecord = [record.append(nameIndex: nameIndex, prefix: prefix, attributes: attributes, position: position, parent: -1)]
             return
         }
 
@@ -138,9 +156,14 @@ struct XMLRecordAssembler {
         if openInRecord.popLast() != nil {
             if openInRecord.isEmpty {
                 let capacity = record.count
+                record.nameTable = names
                 completed.append(XMLStreamedRecord(patternIndex: recordPatternIndex, nodes: record, ancestors: recordAncestors))
                 record = XMLRecordNodes(reservingCapacity: capacity)
                 recordAncestors = []
+                if names.names.count > Self.maxNames {
+                    names = XMLNameTable(lineage: XMLNameTable.Lineage())
+                    nameTableGeneration += 1
+                }
             }
             return
         }
@@ -214,7 +237,7 @@ struct XMLRecordAssembler {
     private mutating func addRecordBytes(_ bytes: Int, at position: XMLPosition) throws(XMLStreamError) {
         recordBytes += bytes
         if recordBytes > limits.maxRecordBytes {
-            let what = record.count > 0 ? "the record <\(record.names[0])> opened at \(record.positions[0])" : "a record"
+            let what = record.count > 0 ? "the record <\(recordElementName(0))> opened at \(record.positions[0])" : "a record"
             throw XMLStreamError(
                 code: .recordSizeLimit, message: "\(what) is larger than \(limits.maxRecordBytes) bytes", position: position)
         }

@@ -10,6 +10,8 @@
 /// elements keeps the runs that were not layout whitespace, in ``mixedRuns``.
 public struct XMLRecordNodes: Sendable {
     public struct Node: Sendable {
+        /// The element's name, in ``nameTable``.
+        public var nameIndex: Int32
         public var parent: Int32
         /// Child elements; text runs are not linked.
         public var firstChild: Int32 = -1
@@ -32,7 +34,9 @@ public struct XMLRecordNodes: Sendable {
     }
 
     public internal(set) var nodes: [Node] = []
-    public internal(set) var names: [XMLQualifiedName] = []
+    /// The names ``Node/nameIndex`` points into: for a streamed record, a snapshot of the reader's table of the
+    /// element names it has met, shared by the records it hands out.
+    public internal(set) var nameTable = XMLNameTable()
     public internal(set) var prefixes: [String?] = []
     public internal(set) var positions: [XMLPosition] = []
     public internal(set) var attributes: [XMLAttributeNode] = []
@@ -44,7 +48,6 @@ public struct XMLRecordNodes: Sendable {
 
     init(reservingCapacity capacity: Int) {
         nodes.reserveCapacity(capacity)
-        names.reserveCapacity(capacity)
         prefixes.reserveCapacity(capacity)
         positions.reserveCapacity(capacity)
         ownTexts.reserveCapacity(capacity)
@@ -57,7 +60,10 @@ public struct XMLRecordNodes: Sendable {
     }
 
     private mutating func add(_ element: XMLElementNode, parent: Int32) {
-        let index = append(name: element.name, prefix: element.prefix, attributes: element.attributes, position: element.position, parent: parent)
+        nameTable.names.append(element.name)
+        let index = append(
+            nameIndex: Int32(nameTable.names.count - 1), prefix: element.prefix, attributes: element.attributes, position: element.position,
+            parent: parent)
         for child in element.children {
             switch child {
             case .element(let inner): add(inner, parent: index)
@@ -68,14 +74,15 @@ public struct XMLRecordNodes: Sendable {
 
     // MARK: - Building
 
-    /// Appends an element as the last child of `parent` (-1 for the record element) and returns its index.
+    /// Appends an element, whose name is `nameIndex` in the table the record will carry, as the last child of
+    /// `parent` (-1 for the record element) and returns its index.
     @discardableResult
     mutating func append(
-        name: XMLQualifiedName, prefix: String?, attributes elementAttributes: [XMLAttributeNode], position: XMLPosition, parent: Int32
+        nameIndex: Int32, prefix: String?, attributes elementAttributes: [XMLAttributeNode], position: XMLPosition, parent: Int32
     ) -> Int32 {
         let index = Int32(nodes.count)
-        nodes.append(Node(parent: parent, attributeStart: Int32(attributes.count), attributeCount: Int32(elementAttributes.count)))
-        names.append(name)
+        nodes.append(
+            Node(nameIndex: nameIndex, parent: parent, attributeStart: Int32(attributes.count), attributeCount: Int32(elementAttributes.count)))
         prefixes.append(prefix)
         positions.append(position)
         ownTexts.append("")
@@ -115,12 +122,17 @@ public struct XMLRecordNodes: Sendable {
 
     // MARK: - Reading
 
+    /// The name of an element.
+    public func name(_ index: Int32) -> XMLQualifiedName {
+        nameTable.names[Int(nodes[Int(index)].nameIndex)]
+    }
+
     /// The value tree of an element and everything inside it.
     public func element(_ index: Int32 = 0) -> XMLElementNode {
         let node = nodes[Int(index)]
         let start = Int(node.attributeStart)
         var element = XMLElementNode(
-            name: names[Int(index)], prefix: prefixes[Int(index)], attributes: Array(attributes[start..<start + Int(node.attributeCount)]),
+            name: name(index), prefix: prefixes[Int(index)], attributes: Array(attributes[start..<start + Int(node.attributeCount)]),
             position: positions[Int(index)])
         forEachContent(of: index, text: { element.children.append(.text($0)) }, element: { element.children.append(.element(self.element($0))) })
         return element

@@ -117,7 +117,7 @@ extension XMLRecordReader {
         attributeCount: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
         guard callbackError == nil else { return }
-        let name = XMLQualifiedName(interned(localName), namespaceURI: uri.map(interned) ?? "")
+        let (name, nameIndex) = elementName(localName, uri)
         let position = startTagPosition()
         do throws(XMLStreamError) {
             try assembler.admitElement(named: name, attributeCount: attributeCount + namespaceCount, at: position)
@@ -140,7 +140,7 @@ extension XMLRecordReader {
                     list.append(XMLAttributeNode(name: attributeName, prefix: entry[1].map(interned), value: value))
                 }
             }
-            try assembler.startElement(name: name, prefix: prefix.map(interned), attributes: list, position: position)
+            try assembler.startElement(name: name, nameIndex: nameIndex, prefix: prefix.map(interned), attributes: list, position: position)
         } catch {
             raise(error)
         }
@@ -167,6 +167,31 @@ extension XMLRecordReader {
         return String(decoding: result, as: UTF8.self)
     }
 
+    /// An element's name and its index in the assembler's name table, made once per distinct pair of libxml2's
+    /// interned pointers (and name table). A slot per pointer hash answers nearly every element; hashing the
+    /// pointer pair into the dictionary for each one cost twice what converting the names had (make bench-profile).
+    private func elementName(_ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?) -> (XMLQualifiedName, Int32) {
+        if elementNamesGeneration != assembler.nameTableGeneration {
+            elementNames.removeAll(keepingCapacity: true)
+            elementNameSlots = []
+            elementNamesGeneration = assembler.nameTableGeneration
+        }
+        let key = InternedElementName(localName: UnsafeRawPointer(localName), namespaceURI: uri.map(UnsafeRawPointer.init))
+        let slot = key.slot
+        if slot < elementNameSlots.count, let known = elementNameSlots[slot], known.key == key { return (known.name, known.index) }
+        let entry: (name: XMLQualifiedName, index: Int32)
+        if let known = elementNames[key] {
+            entry = known
+        } else {
+            let name = XMLQualifiedName(interned(localName), namespaceURI: uri.map(interned) ?? "")
+            entry = (name, assembler.register(name))
+            elementNames[key] = entry
+        }
+        if elementNameSlots.isEmpty { elementNameSlots = Array(repeating: nil, count: InternedElementName.slotCount) }
+        elementNameSlots[slot] = (key, entry.name, entry.index)
+        return entry
+    }
+
     /// A name from libxml2's dictionary as a Swift string, converted once per distinct name.
     private func interned(_ pointer: UnsafePointer<xmlChar>) -> String {
         let key = UnsafeRawPointer(pointer)
@@ -190,4 +215,18 @@ private func readerFrom(_ context: UnsafeMutableRawPointer?) -> XMLRecordReader?
 private func withReader(_ context: UnsafeMutableRawPointer?, _ body: (XMLRecordReader) -> Void) {
     guard let context else { return }
     Unmanaged<XMLRecordReader>.fromOpaque(context)._withUnsafeGuaranteedRef(body)
+}
+
+/// An element name as libxml2 passes it: pointers into its dictionary, equal for equal names within one parse.
+struct InternedElementName: Hashable {
+    var localName: UnsafeRawPointer
+    var namespaceURI: UnsafeRawPointer?
+
+    static let slotCount = 256
+
+    /// The slot of the reader's direct-mapped cache: dictionary entries are at least 8-byte aligned.
+    var slot: Int {
+        let bits = UInt(bitPattern: localName) >> 3 ^ (namespaceURI.map { UInt(bitPattern: $0) >> 5 } ?? 0)
+        return Int(bits & UInt(Self.slotCount - 1))
+    }
 }

@@ -55,6 +55,12 @@ public final class XMLRecordReader {
     var finishing = false
     /// libxml2 interns names in its dictionary: one Swift string per distinct pointer.
     var nameCache: [UnsafeRawPointer: String] = [:]
+    /// Element names with their index in the assembler's name table (`XMLNameTable`), by libxml2's pointers;
+    /// cleared when the assembler starts a new table.
+    var elementNames: [InternedElementName: (name: XMLQualifiedName, index: Int32)] = [:]
+    var elementNamesGeneration = 0
+    /// The last name met per slot (`InternedElementName.slot`), in front of `elementNames`.
+    var elementNameSlots: [(key: InternedElementName, name: XMLQualifiedName, index: Int32)?] = []
     var tagScan = PendingTagScan()
     /// The last start tag's position, from which the next ones are counted.
     var anchor: PositionAnchor?

@@ -32,4 +32,25 @@ struct NameRegistryTests {
         #expect(path.steps[0].nameID == NameRegistry.unknown)
         #expect(path.strings(in: scope) == ["甲公司"])
     }
+
+    @Test("names of streamed records resolve by table index, across readers and after a table restarts")
+    func namesResolveByTableIndex() throws {
+        let path = try PathParser.parse("名称", bindings: NamespaceBindings())
+        let reader = { (text: String) throws -> [XMLStreamedRecord] in
+            let reader = XMLRecordReader(
+                recordPatterns: [XMLPathPattern(steps: [.child(XMLQualifiedName("batch")), .child(XMLQualifiedName("record"))])])
+            return try reader.feed(Array(text.utf8)) + reader.finish()
+        }
+        // The two readers number their names differently: 名称 is 2 in the first table and 3 in the second.
+        let first = try reader("<batch><record><名称>甲</名称></record></batch>")
+        let second = try reader("<batch><record><其他>x</其他><名称>乙</名称></record></batch>")
+        #expect(first[0].nodes.nodes[1].nameIndex != second[0].nodes.nodes[2].nameIndex)
+        var names = NameLookupCache()
+        for _ in 0..<2 {
+            for (record, expected) in [(first[0], "甲"), (second[0], "乙")] {
+                let scope = PathScope(record: RecordTree(record, names: &names))
+                #expect(path.strings(in: scope) == [expected])
+            }
+        }
+    }
 }

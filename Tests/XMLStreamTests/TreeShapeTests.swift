@@ -95,7 +95,7 @@ import XMLStream
             for (index, element) in elements.enumerated() {
                 #expect(nodes.ownTexts[index] == element.text)
                 #expect(nodes.deepText(Int32(index)) == element.deepText)
-                #expect(nodes.names[index] == element.name)
+                #expect(nodes.name(Int32(index)) == element.name)
                 #expect(nodes.positions[index] == element.position)
             }
         }
@@ -213,5 +213,57 @@ import XMLStream
         let result = try read("<batch><a>1</a><b x=\"2\"/></batch>", patterns: [])
         #expect(result.records.isEmpty)
         #expect(result.documentContext?.childElements.map(\.name.localName) == ["a", "b"])
+    }
+}
+
+/// Records number their element names in the reader's table; the numbers must name the same names in every record.
+@Suite struct NameTableTests {
+    @Test("the records of one reader share a table lineage, and each element's index names its own name")
+    func recordsShareOneTable() throws {
+        let text = """
+            <batch xmlns:p="urn:p"><record><名称>甲</名称><p:名称>乙</p:名称></record>\
+            <record><金额>1</金额><名称>丙</名称><新元素/></record></batch>
+            """
+        let result = try read(text, patterns: ["/batch/record"])
+        #expect(result.records.count == 2)
+        let (first, second) = (result.records[0].nodes, result.records[1].nodes)
+        let lineage = try #require(first.nameTable.lineage)
+        #expect(second.nameTable.lineage === lineage)
+        for record in result.records {
+            let element = record.element
+            #expect(record.nodes.name(0) == XMLQualifiedName("record"))
+            #expect((1..<record.nodes.count).map { record.nodes.name(Int32($0)) } == element.childElements.map(\.name))
+        }
+        // The same name has the same index in both records; a namespaced one is another name.
+        #expect(first.nodes[1].nameIndex == second.nodes[2].nameIndex)
+        #expect(first.name(2) == XMLQualifiedName("名称", namespaceURI: "urn:p"))
+        #expect(first.nodes[1].nameIndex != first.nodes[2].nameIndex)
+        // The first record's snapshot is not changed by names met after it.
+        #expect(first.nameTable.names.count < second.nameTable.names.count)
+    }
+
+    @Test("a document that invents names gets new tables between records, and every name stays right")
+    func inventedNamesStartNewTables() throws {
+        let count = 5_000
+        let records = (0..<count).map { "<record><e\($0)>\($0)</e\($0)><名称>x</名称></record>" }.joined()
+        let result = try read("<batch>\(records)</batch>", patterns: ["/batch/record"], chunkSizes: [4096, 777])
+        #expect(result.records.count == count)
+        var lineages: [ObjectIdentifier] = []
+        for (index, record) in result.records.enumerated() {
+            #expect(record.nodes.name(1) == XMLQualifiedName("e\(index)"))
+            #expect(record.nodes.name(2) == XMLQualifiedName("名称"))
+            #expect(record.nodes.nameTable.names.count <= 4096 + 3, "a table stays bounded")
+            let lineage = ObjectIdentifier(try #require(record.nodes.nameTable.lineage))
+            if lineages.last != lineage { lineages.append(lineage) }
+        }
+        #expect(lineages.count == 2, "one new table after 4,096 names")
+    }
+
+    @Test("a record built from a value tree has a table of its own")
+    func builtRecordsHaveTheirOwnTable() {
+        let element = XMLElementNode(name: XMLQualifiedName("记录"), children: [.element(XMLElementNode(name: XMLQualifiedName("名称")))])
+        let nodes = XMLRecordNodes(element: element)
+        #expect(nodes.nameTable.lineage == nil)
+        #expect(nodes.name(0) == XMLQualifiedName("记录") && nodes.name(1) == XMLQualifiedName("名称"))
     }
 }

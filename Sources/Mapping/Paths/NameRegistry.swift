@@ -49,9 +49,17 @@ final class NameRegistry: @unchecked Sendable {
 }
 
 /// A per-batch cache in front of the registry: a batch uses a few dozen names over and over.
+///
+/// Streamed records number their element names in the reader's table (`XMLNameTable`): those are resolved by
+/// index, once per name and table, without hashing the name for every element of every record.
 struct NameLookupCache {
     private var cache: [XMLQualifiedName: Int32] = [:]
     private var generation: Int32 = -1
+    /// Registry ids by index in the table of `lineage`; `unresolved` where not looked up yet.
+    private var byTableIndex: [Int32] = []
+    /// Held, not only compared: a lineage that stays alive cannot be replaced by another at the same address.
+    private var lineage: XMLNameTable.Lineage?
+    private static let unresolved: Int32 = -2
 
     /// Forgets what was looked up when names were registered since (a mapping loaded meanwhile), and
     /// returns the registry's generation: names with ids from it on may be `unknown` in what follows.
@@ -59,6 +67,7 @@ struct NameLookupCache {
         let current = NameRegistry.shared.generation
         if current != generation {
             cache.removeAll(keepingCapacity: true)
+            byTableIndex.removeAll(keepingCapacity: true)
             generation = current
         }
         return current
@@ -70,6 +79,21 @@ struct NameLookupCache {
         // A document that invents names cannot grow the cache without bound.
         if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
         cache[name] = id
+        return id
+    }
+
+    /// The id of the name at `index` in `table`.
+    mutating func id(at index: Int32, in table: XMLNameTable) -> Int32 {
+        guard let tableLineage = table.lineage else { return id(of: table.names[Int(index)]) }
+        if tableLineage !== lineage {
+            byTableIndex.removeAll(keepingCapacity: true)
+            lineage = tableLineage
+        }
+        let slot = Int(index)
+        if slot < byTableIndex.count, byTableIndex[slot] != Self.unresolved { return byTableIndex[slot] }
+        let id = id(of: table.names[slot])
+        if slot >= byTableIndex.count { byTableIndex.append(contentsOf: repeatElement(Self.unresolved, count: slot + 1 - byTableIndex.count)) }
+        byTableIndex[slot] = id
         return id
     }
 }

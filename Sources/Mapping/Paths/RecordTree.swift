@@ -71,11 +71,12 @@ public final class RecordTree: @unchecked Sendable {
         // The record hangs below its parent but is not linked as its child: it has not closed in the document's view.
         let offset = Int32(builder.nodes.count)
         builder.nodes.reserveCapacity(builder.nodes.count + recordNodes.count)
+        let nameTable = recordNodes.nameTable
         for index in 0..<recordNodes.count {
             let flat = recordNodes.nodes[index]
             builder.nodes.append(
                 Node(
-                    nameID: names.id(of: recordNodes.names[index]), parent: flat.parent >= 0 ? flat.parent + offset : parent,
+                    nameID: names.id(at: flat.nameIndex, in: nameTable), parent: flat.parent >= 0 ? flat.parent + offset : parent,
                     firstChild: flat.firstChild >= 0 ? flat.firstChild + offset : -1, lastChild: flat.lastChild >= 0 ? flat.lastChild + offset : -1,
                     nextSibling: flat.nextSibling >= 0 ? flat.nextSibling + offset : -1))
         }
@@ -136,7 +137,7 @@ public final class RecordTree: @unchecked Sendable {
     // MARK: - Reading
 
     public func name(_ node: Int32) -> XMLQualifiedName {
-        node >= recordOffset ? recordNodes.names[Int(node - recordOffset)] : ancestorNames[Int(node)]
+        node >= recordOffset ? recordNodes.name(node - recordOffset) : ancestorNames[Int(node)]
     }
 
     public func position(_ node: Int32) -> XMLPosition {
