@@ -18,13 +18,13 @@ struct CreditRecordBuilder {
     }
 
     mutating func build(_ values: ObjectValues, hub: HubRecord?, sourceRecordId: String, hubRecordId: String) -> Built? {
-        let prefix = values.path + "."
-        func field(_ name: String) -> String { prefix + name }
+        // Field names (`credit[1].CF_WSH`) are formatted only for a problem.
+        func field(_ name: String) -> String { values.fieldName(name) }
 
-        let recordKind = enumeration(values, "recordKind", prefix, default: CreditRecordKind.penalty)
-        let severity = enumeration(values, "severity", prefix, default: CreditSeverity.general)
-        let subjectName = required(values, "CF_XDR_MC", prefix)
-        let categoryText = required(values, "CF_XDR_LB", prefix)
+        let recordKind = enumeration(values, "recordKind", default: CreditRecordKind.penalty)
+        let severity = enumeration(values, "severity", default: CreditSeverity.general)
+        let subjectName = required(values, "CF_XDR_MC")
+        let categoryText = required(values, "CF_XDR_LB")
         let category = categoryText.flatMap(CreditSubjectCategory.init(rawValue:))
         if let categoryText, category == nil {
             problems.append(
@@ -65,20 +65,20 @@ struct CreditRecordBuilder {
             problems.append(RecordProblem(field: field("CF_FR_ZJHM"), value: number, failure: failure))
         }
 
-        let documentNumber = required(values, "CF_WSH", prefix)
-        let violation = required(values, "CF_WFXW", prefix)
-        let facts = required(values, "CF_SY", prefix)
-        let basis = required(values, "CF_YJ", prefix)
-        let content = required(values, "CF_NR", prefix)
+        let documentNumber = required(values, "CF_WSH")
+        let violation = required(values, "CF_WFXW")
+        let facts = required(values, "CF_SY")
+        let basis = required(values, "CF_YJ")
+        let content = required(values, "CF_NR")
         var categories: [String] = []
-        if let text = required(values, "CF_CFLB", prefix) {
+        if let text = required(values, "CF_CFLB") {
             categories = CreditRecord.penaltyCategories(text)
             for item in categories where !Self.penaltyCategories.contains(item) {
                 problems.append(ProblemMessages.enumeration(field("CF_CFLB"), value: item, allowed: Self.penaltyCategories))
             }
         }
-        let decidedOn = requiredDate(values, "CF_JDRQ", prefix)
-        let validUntil = requiredDate(values, "CF_YXQ", prefix)
+        let decidedOn = requiredDate(values, "CF_JDRQ")
+        let validUntil = requiredDate(values, "CF_YXQ")
         if let decidedOn, let validUntil, validUntil < decidedOn {
             problems.append(ProblemMessages.validityBeforeDecision(field("CF_YXQ"), value: validUntil.description, decided: decidedOn.description))
         }
@@ -92,21 +92,22 @@ struct CreditRecordBuilder {
                 publicityEnd = PublicityPeriod.end(decidedOn: decidedOn, severity: severity)
             }
         }
-        let authority = required(values, "CF_CFJG", prefix)
-        let authorityCode = required(values, "CF_CFJGDM", prefix)
+        let authority = required(values, "CF_CFJG")
+        let authorityCode = required(values, "CF_CFJGDM")
         if let authorityCode { checkUSCC(authorityCode, field: field("CF_CFJGDM")) }
-        let dataSource = required(values, "CF_SJLY", prefix)
-        let dataSourceCode = required(values, "CF_SJLYDM", prefix)
+        let dataSource = required(values, "CF_SJLY")
+        let dataSourceCode = required(values, "CF_SJLYDM")
         if let dataSourceCode { checkUSCC(dataSourceCode, field: field("CF_SJLYDM")) }
 
-        guard problems.isEmpty, let hub, let subjectName, let category, let documentNumber, let violation, let facts, let basis,
+        // The hub record's parts, not a copy of it (binding it retained every one of its fields).
+        guard problems.isEmpty, let domain = hub?.domain, let regionCode = hub?.regionCode, let source = hub?.source, let subjectName, let category, let documentNumber, let violation, let facts, let basis,
             let content, let decidedOn, let validUntil, let authority, let authorityCode, let dataSource, let dataSourceCode
         else { return nil }
 
         let subjectKey = uscc ?? idNumber ?? subjectName
         let record = CreditRecord(
             creditRecordId: RecordIdentity.creditRecordId(system: context.sourceSystem, sourceRecordId: sourceRecordId, subject: subjectKey),
-            version: 1, action: .publish, recordKind: recordKind, domain: hub.domain, regionCode: hub.regionCode, source: hub.source,
+            version: 1, action: .publish, recordKind: recordKind, domain: domain, regionCode: regionCode, source: source,
             hubRecordId: hubRecordId, severity: severity, CF_XDR_MC: subjectName, CF_XDR_LB: category, CF_XDR_SHXYM: uscc,
             CF_XDR_GSZC: values.text("CF_XDR_GSZC"), CF_XDR_ZZJG: values.text("CF_XDR_ZZJG"), CF_XDR_SWDJ: values.text("CF_XDR_SWDJ"),
             CF_XDR_SYDW: values.text("CF_XDR_SYDW"), CF_XDR_SHZZ: values.text("CF_XDR_SHZZ"), CF_FRDB: values.text("CF_FRDB"),
@@ -120,30 +121,30 @@ struct CreditRecordBuilder {
 
     /// A mapped value outside the allowed set is a problem, never silently the default.
     private mutating func enumeration<T: RawRepresentable & CaseIterable>(
-        _ values: ObjectValues, _ name: String, _ prefix: String, default fallback: T
+        _ values: ObjectValues, _ name: String, default fallback: T
     ) -> T
     where T.RawValue == String {
         guard let text = values.text(name) else { return fallback }
         if let value = T(rawValue: text) { return value }
-        problems.append(ProblemMessages.enumeration(prefix + name, value: text, allowed: T.allCases.map(\.rawValue)))
+        problems.append(ProblemMessages.enumeration(values.fieldName(name), value: text, allowed: T.allCases.map(\.rawValue)))
         return fallback
     }
 
-    private mutating func checkUSCC(_ code: String, field: String) {
+    private mutating func checkUSCC(_ code: String, field: @autoclosure () -> String) {
         if let failure = USCC.validate(code).failure {
-            problems.append(RecordProblem(field: field, value: code, failure: failure))
+            problems.append(RecordProblem(field: field(), value: code, failure: failure))
         }
     }
 
-    private mutating func required(_ values: ObjectValues, _ name: String, _ prefix: String) -> String? {
+    private mutating func required(_ values: ObjectValues, _ name: String) -> String? {
         if let text = values.text(name) { return text }
-        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(prefix + name)) }
+        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(values.fieldName(name))) }
         return nil
     }
 
-    private mutating func requiredDate(_ values: ObjectValues, _ name: String, _ prefix: String) -> LocalDate? {
+    private mutating func requiredDate(_ values: ObjectValues, _ name: String) -> LocalDate? {
         if let date = values.date(name) { return date }
-        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(prefix + name)) }
+        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(values.fieldName(name))) }
         return nil
     }
 }

@@ -92,7 +92,8 @@ public struct RecordMapper: Sendable {
         }
         problems += creditBuilder.problems
 
-        guard problems.isEmpty, var finishedHub = hub else {
+        // Moved out, not copied: a copy retained every field of the record.
+        guard problems.isEmpty, var finishedHub = hub.take() else {
             return .rejected(
                 RecordRejection(
                     sourceRecordId: sourceRecordId, recordSpec: recordSpec.name, line: position.line, column: position.column,
@@ -100,7 +101,6 @@ public struct RecordMapper: Sendable {
         }
         finishedHub.action = sourceAction == .withdraw ? .withdraw : .publish
         if !credits.isEmpty { finishedHub.creditRecordIds = credits.map(\.record.creditRecordId) }
-        hub = finishedHub
         return .mapped(
             MappedRecord(
                 sourceRecordId: sourceRecordId, recordSpec: recordSpec.name, hub: finishedHub, credits: credits, sourceAction: sourceAction,
