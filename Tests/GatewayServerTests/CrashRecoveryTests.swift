@@ -1,4 +1,5 @@
 import Delivery
+import ExchangeStandard
 import Foundation
 import GatewayServer
 import NIOCore
