@@ -100,8 +100,9 @@ struct CreditRecordBuilder {
         if let dataSourceCode { checkUSCC(dataSourceCode, field: field("CF_SJLYDM")) }
 
         // The hub record's parts, not a copy of it (binding it retained every one of its fields).
-        guard problems.isEmpty, let domain = hub?.domain, let regionCode = hub?.regionCode, let source = hub?.source, let subjectName, let category, let documentNumber, let violation, let facts, let basis,
-            let content, let decidedOn, let validUntil, let authority, let authorityCode, let dataSource, let dataSourceCode
+        guard problems.isEmpty, let domain = hub?.domain, let regionCode = hub?.regionCode, let source = hub?.source,
+            let subjectName, let category, let documentNumber, let violation, let facts, let basis, let content, let decidedOn,
+            let validUntil, let authority, let authorityCode, let dataSource, let dataSourceCode
         else { return nil }
 
         let subjectKey = uscc ?? idNumber ?? subjectName
