@@ -43,47 +43,24 @@ struct UTF8Validator {
     }
 
     /// The first invalid character in `bytes`, or nil when they are valid so far.
+    ///
+    /// Valid runs are checked without counting (``validRun(_:from:)``) and then counted in one go
+    /// (`UTF8Counting`): tracking the line and column character by character was most of the check's
+    /// cost. The byte-by-byte path below takes a character cut by a chunk's end and the invalid one.
     mutating func validate(_ bytes: UnsafeBufferPointer<UInt8>) -> Failure? {
-        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return nil }
+        guard let start = bytes.baseAddress else { return nil }
         let count = bytes.count
         var index = 0
         while index < count {
-            // Eight ASCII bytes without a line feed at once: most of a batch's markup.
-            if needed == 0 && index + 8 <= count {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let lineFeeds = word ^ 0x0A0A_0A0A_0A0A_0A0A
-                let hasLineFeed = (lineFeeds &- 0x0101_0101_0101_0101) & ~lineFeeds & 0x8080_8080_8080_8080
-                if word & 0x8080_8080_8080_8080 == 0 && hasLineFeed == 0 {
-                    column += 8
-                    index += 8
+            if needed == 0 {
+                let end = Self.validRun(bytes, from: index)
+                if end > index {
+                    UTF8Counting.advance(line: &line, column: &column, over: start + index, count: end - index)
+                    index = end
                     continue
                 }
             }
             let byte = bytes[index]
-            // A whole well-formed multi-byte character at once (most characters of a Chinese batch); anything
-            // unusual, or a character cut by the end of the input, takes the byte-by-byte path below.
-            if needed == 0 && byte >= 0xC2 && byte <= 0xF4 {
-                let length = byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
-                if index + length <= count {
-                    let second = bytes[index + 1]
-                    let (low, high): (UInt8, UInt8) =
-                        switch byte {
-                        case 0xE0: (0xA0, 0xBF)
-                        case 0xED: (0x80, 0x9F)
-                        case 0xF0: (0x90, 0xBF)
-                        case 0xF4: (0x80, 0x8F)
-                        default: (0x80, 0xBF)
-                        }
-                    var valid = second >= low && second <= high
-                    if valid && length > 2 { valid = bytes[index + 2] & 0xC0 == 0x80 }
-                    if valid && length > 3 { valid = bytes[index + 3] & 0xC0 == 0x80 }
-                    if valid {
-                        column += 1
-                        index += length
-                        continue
-                    }
-                }
-            }
             if needed > 0 {
                 guard byte >= lower && byte <= upper else {
                     return failure(at: index, startedHere: false, byte: byte)
@@ -124,6 +101,52 @@ struct UTF8Validator {
             index += 1
         }
         return nil
+    }
+
+    /// The end of the run of whole, valid characters from `index`: eight ASCII bytes at a time, multi-byte
+    /// characters (most of a Chinese batch) checked whole. Stops at an invalid byte or a character the
+    /// bytes end inside.
+    static func validRun(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        let count = bytes.count
+        var index = index
+        while index < count {
+            if index + 8 <= count, base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+                continue
+            }
+            // A three-byte character (all of CJK) in one load: lead 1110xxxx and two continuation bytes; E0 and
+            // ED, whose second byte has a narrower range, take the general check below.
+            if index + 4 <= count {
+                let word = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt32.self))
+                if word & 0x00C0_C0F0 == 0x0080_80E0, word & 0xFF != 0xE0, word & 0xFF != 0xED {
+                    index += 3
+                    continue
+                }
+            }
+            let byte = bytes[index]
+            if byte < 0x80 {
+                index += 1
+                continue
+            }
+            guard byte >= 0xC2 && byte <= 0xF4 else { return index }
+            let length = byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+            guard index + length <= count else { return index }
+            let second = bytes[index + 1]
+            let (low, high): (UInt8, UInt8) =
+                switch byte {
+                case 0xE0: (0xA0, 0xBF)
+                case 0xED: (0x80, 0x9F)  // no surrogates
+                case 0xF0: (0x90, 0xBF)
+                case 0xF4: (0x80, 0x8F)  // nothing above U+10FFFF
+                default: (0x80, 0xBF)
+                }
+            guard second >= low && second <= high else { return index }
+            if length > 2 && bytes[index + 2] & 0xC0 != 0x80 { return index }
+            if length > 3 && bytes[index + 3] & 0xC0 != 0x80 { return index }
+            index += length
+        }
+        return index
     }
 
     private func failure(at index: Int, startedHere: Bool, byte: UInt8) -> Failure {

@@ -29,41 +29,46 @@ public final class XMLRecordReader {
     public let recordPatterns: [XMLPathPattern]
     public let limits: XMLStreamLimits
 
+    // The state the callbacks touch for every tag and text run is `@exclusivity(unchecked)`: the run-time
+    // exclusivity checks of a class's stored properties were 3 % of a translation's CPU, all on the parsing
+    // thread (make bench-profile). A reader is used from one thread and never re-entered from its own
+    // callbacks' accessors, so no access can overlap.
+
     // The input pipeline, in order (see XMLRecordReader+Pipeline.swift).
     let decoder = XMLInputDecoder()
-    var validator = UTF8Validator()
+    @exclusivity(unchecked) var validator = UTF8Validator()
     /// The start of a character cut by the end of the last chunk.
-    var characterCarry: [UInt8] = []
-    var sniffer = XMLBodySniffer()
+    @exclusivity(unchecked) var characterCarry: [UInt8] = []
+    @exclusivity(unchecked) var sniffer = XMLBodySniffer()
     /// UTF-8 held back until the prolog is complete (see `XMLPrologScanner`).
     var prologue: [UInt8] = []
     var prologScanner = XMLPrologScanner()
     var prologComplete = false
     /// UTF-8 after the prolog, until it makes a whole piece.
-    var pendingPiece: [UInt8] = []
-    var parser: xmlParserCtxtPtr?
+    @exclusivity(unchecked) var pendingPiece: [UInt8] = []
+    @exclusivity(unchecked) var parser: xmlParserCtxtPtr?
 
-    var assembler: XMLRecordAssembler
-    var byteCount = 0
+    @exclusivity(unchecked) var assembler: XMLRecordAssembler
+    @exclusivity(unchecked) var byteCount = 0
     /// The first error; once set, every call rethrows it.
     var failure: XMLStreamError?
     /// An error raised inside a libxml2 callback, thrown when the libxml2 call returns.
-    var callbackError: XMLStreamError?
+    @exclusivity(unchecked) var callbackError: XMLStreamError?
     var finished = false
     /// Set once libxml2 is told the input has ended, where an error with elements still open
     /// means truncation.
     var finishing = false
     /// libxml2 interns names in its dictionary: one Swift string per distinct pointer.
-    var nameCache: [UnsafeRawPointer: String] = [:]
+    @exclusivity(unchecked) var nameCache: [UnsafeRawPointer: String] = [:]
     /// Element names with their index in the assembler's name table (`XMLNameTable`), by libxml2's pointers;
     /// cleared when the assembler starts a new table.
-    var elementNames: [InternedElementName: (name: XMLQualifiedName, index: Int32)] = [:]
-    var elementNamesGeneration = 0
+    @exclusivity(unchecked) var elementNames: [InternedElementName: (name: XMLQualifiedName, index: Int32)] = [:]
+    @exclusivity(unchecked) var elementNamesGeneration = 0
     /// The last name met per slot (`InternedElementName.slot`), in front of `elementNames`.
-    var elementNameSlots: [(key: InternedElementName, name: XMLQualifiedName, index: Int32)?] = []
-    var tagScan = PendingTagScan()
+    @exclusivity(unchecked) var elementNameSlots: [(key: InternedElementName, name: XMLQualifiedName, index: Int32)?] = []
+    @exclusivity(unchecked) var tagScan = PendingTagScan()
     /// The last start tag's position, from which the next ones are counted.
-    var anchor: PositionAnchor?
+    @exclusivity(unchecked) var anchor: PositionAnchor?
 
     public init(recordPatterns: [XMLPathPattern], limits: XMLStreamLimits = XMLStreamLimits()) {
         _ = Self.initializeLibxml2
