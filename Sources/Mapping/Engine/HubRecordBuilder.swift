@@ -28,23 +28,30 @@ struct HubRecordBuilder {
         let formedOn = requiredDate(values, "formedOn")
         let publishedOn = values.date("publishedOn")
 
+        // Instances are read in place by index: iterating a list copied each one, retaining all it holds.
         var responsible: Party?
-        if let instance = values.children["responsible"]?.first, instance.hasInputValues {
-            responsible = party(instance, usccRequired: true)
+        if let instances = values.children["responsible"], !instances.isEmpty, instances[0].hasInputValues {
+            responsible = party(instances[0], usccRequired: true)
         } else {
             problems.append(ProblemMessages.required("responsible"))
         }
         var parties: [Party] = []
-        for instance in values.children["parties"] ?? [] where instance.hasInputValues {
-            if let value = party(instance, usccRequired: false) { parties.append(value) }
+        if let instances = values.children["parties"] {
+            for index in instances.indices where instances[index].hasInputValues {
+                if let value = party(instances[index], usccRequired: false) { parties.append(value) }
+            }
         }
         var amounts: [MoneyAmount] = []
-        for instance in values.children["amounts"] ?? [] where instance.hasInputValues {
-            if let value = amount(instance) { amounts.append(value) }
+        if let instances = values.children["amounts"] {
+            for index in instances.indices where instances[index].hasInputValues {
+                if let value = amount(instances[index]) { amounts.append(value) }
+            }
         }
         var documents: [DocumentLink] = []
-        for instance in values.children["documents"] ?? [] where instance.hasInputValues {
-            if let value = document(instance) { documents.append(value) }
+        if let instances = values.children["documents"] {
+            for index in instances.indices where instances[index].hasInputValues {
+                if let value = document(instances[index]) { documents.append(value) }
+            }
         }
 
         var decision: DisclosureDecision?

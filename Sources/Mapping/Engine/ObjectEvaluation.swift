@@ -19,12 +19,17 @@ struct NamedValues<Value> {
     }
 
     subscript(name: String) -> Value? {
-        for index in values.indices where names[index] == name { return values[index] }
+        index(of: name).map { values[$0] }
+    }
+
+    /// Where `name`'s value is: for reading part of it in place, without copying the whole value.
+    func index(of name: String) -> Int? {
+        for index in values.indices where names[index] == name { return index }
         return nil
     }
 
     /// Adds the value of the next name.
-    mutating func append(_ value: Value) {
+    mutating func append(_ value: consuming Value) {
         precondition(values.count < names.count, "NamedValues: more values than names")
         values.append(value)
     }
@@ -64,7 +69,7 @@ struct ObjectValues {
     var children = NamedValues<[ObjectValues]>()
     var freeFields: [(name: String, evaluation: Evaluation)] = []
 
-    func value(_ name: String) -> FieldValue? { fields[name]?.first }
+    func value(_ name: String) -> FieldValue? { fields.index(of: name).map { fields.values[$0].first } ?? nil }
     func text(_ name: String) -> String? {
         guard let value = value(name) else { return nil }
         let text = value.text
@@ -102,6 +107,14 @@ struct ObjectEvaluator {
     /// One `ObjectValues` per instance: one without `forEach`, one per selected element with it.
     /// `path` names the instance with its index (`parties[3]`), for problems and the trace.
     mutating func evaluate(_ spec: ObjectSpec, in scope: PathScope, path: (Int) -> InstancePath) -> [ObjectValues] {
+        var instances: [ObjectValues] = []
+        evaluate(spec, in: scope, into: &instances) { path($0) }
+        return instances
+    }
+
+    /// ``evaluate(_:in:path:)`` appending to `instances`, where `path` gets the instance's index in them: appending
+    /// one list to another copied every instance (and retained all it holds), then destroyed the original.
+    mutating func evaluate(_ spec: ObjectSpec, in scope: PathScope, into instances: inout [ObjectValues], path: (Int) -> InstancePath) {
         var scopes: [PathScope] = []
         if let forEach = spec.forEach {
             for item in forEach.evaluate(in: scope) {
@@ -116,11 +129,9 @@ struct ObjectEvaluator {
         if let when = spec.when {
             scopes = scopes.filter { evaluator.holds(when, in: $0) }
         }
-        var instances: [ObjectValues] = []
-        for (offset, inner) in scopes.enumerated() {
-            instances.append(evaluateInstance(spec, in: inner, path: path(offset)))
+        for inner in scopes {
+            instances.append(evaluateInstance(spec, in: inner, path: path(instances.count)))
         }
-        return instances
     }
 
     private mutating func evaluateInstance(_ spec: ObjectSpec, in scope: PathScope, path: InstancePath) -> ObjectValues {
@@ -129,8 +140,13 @@ struct ObjectEvaluator {
         values.children = NamedValues(names: spec.childNames)
         // Formatted once per instance when traced (every field names it), else only for a problem.
         let tracedPrefix = tracing ? path.fieldPrefix : nil
-        for (name, expression) in spec.fields {
-            values.fields.append(evaluateField(expression, in: scope, prefix: tracedPrefix ?? path.fieldPrefix, name: name))
+        // Read in place: iterating the list copied each name and expression, a retain and release apiece for every
+        // field of every record (make bench-profile).
+        spec.fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices {
+                values.fields.append(
+                    evaluateField(fields[index].value, in: scope, prefix: tracedPrefix ?? path.fieldPrefix, name: fields[index].name))
+            }
         }
         for (name, expression) in spec.freeFields {
             values.freeFields.append((name, evaluateField(expression, in: scope, prefix: (tracedPrefix ?? path.fieldPrefix) + "fields.", name: name)))
@@ -141,8 +157,7 @@ struct ObjectEvaluator {
                 var instances: [ObjectValues] = []
                 let multiple = spec.childAllowsSeveral[index]
                 for childSpec in specs {
-                    let offset = instances.count
-                    instances += evaluate(childSpec, in: scope) { InstancePath(prefix: childPrefix, name: name, index: multiple ? offset + $0 : nil) }
+                    evaluate(childSpec, in: scope, into: &instances) { InstancePath(prefix: childPrefix, name: name, index: multiple ? $0 : nil) }
                 }
                 values.children.append(instances)
             }

@@ -68,11 +68,12 @@ public struct RecordMapper: Sendable {
             }
         }
 
-        let hubValues = objects.evaluate(recordSpec.hub, in: scope) { _ in .top }.first
+        // Instances are moved out of and appended into their lists, never copied (each copy retained all it holds).
+        var hubInstances = objects.evaluate(recordSpec.hub, in: scope) { _ in .top }
+        let hubValues = hubInstances.isEmpty ? nil : hubInstances.removeFirst()
         var creditValues: [ObjectValues] = []
         for creditSpec in recordSpec.credits {
-            let offset = creditValues.count
-            creditValues += objects.evaluate(creditSpec, in: scope) { InstancePath(prefix: "", name: "credit", index: offset + $0) }
+            objects.evaluate(creditSpec, in: scope, into: &creditValues) { InstancePath(prefix: "", name: "credit", index: $0) }
         }
         problems += objects.problems
 
@@ -83,8 +84,8 @@ public struct RecordMapper: Sendable {
 
         var creditBuilder = CreditRecordBuilder(context: context)
         var credits: [MappedCreditRecord] = []
-        for values in creditValues {
-            if let built = creditBuilder.build(values, hub: hub, sourceRecordId: sourceRecordId, hubRecordId: hubRecordId) {
+        for index in creditValues.indices {
+            if let built = creditBuilder.build(creditValues[index], hub: hub, sourceRecordId: sourceRecordId, hubRecordId: hubRecordId) {
                 var record = built.record
                 record.action = sourceAction == .withdraw ? .withdraw : .publish
                 credits.append(MappedCreditRecord(record: record, publishOnCreditZhejiang: built.publish))

@@ -83,8 +83,14 @@ struct ValueEvaluator {
     func evaluate(_ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String) -> Evaluation {
         var evaluation = Evaluation()
         // Most fields are a path to one element or attribute: no arrays on the way (make bench-profile).
-        if expression.transforms.split == nil, case .path(let path) = expression.source {
-            switch path.singleSelection(in: scope) {
+        if expression.transforms.split == nil {
+            var selection = PathExpression.SingleSelection.notSingle
+            if let route = expression.route, let routed = route.select(in: scope) {
+                selection = routed
+            } else if case .path(let path) = expression.source {
+                selection = path.singleSelection(in: scope)
+            }
+            switch selection {
             case .notSingle:
                 break
             case .nothing:

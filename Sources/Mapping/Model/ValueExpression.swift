@@ -22,6 +22,8 @@ public final class ValueExpression: Sendable {
     /// once at load, not for every field of every record.
     public let traceRule: String
     public let sourceDescription: String
+    /// The source path's `ChildRoute`, held here so that evaluating the expression does not copy the path.
+    let route: ChildRoute?
 
     public init(source: Source, transforms: TransformChain = TransformChain(), location: SourceLocation) {
         self.source = source
@@ -29,6 +31,7 @@ public final class ValueExpression: Sendable {
         self.location = location
         self.traceRule = location.description
         self.sourceDescription = Self.describe(source)
+        if case .path(let path) = source { route = path.route } else { route = nil }
     }
 
     /// The path text for traces: what in the source document fed this value.

@@ -132,6 +132,7 @@ extension PathExpression {
     /// Follows a path of child steps without predicates when each step selects at most one element,
     /// or the last step selects text (one attribute, `name()`, `text()`).
     public func singleSelection(in scope: PathScope) -> SingleSelection {
+        if let route, let selection = route.select(in: scope) { return selection }
         guard case .context = start else { return .notSingle }
         let tree = scope.tree
         var node = scope.context

@@ -69,9 +69,18 @@ public struct PathExpression: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var start: Start
-    public var steps: [Step]
-    public var text: String
+    public let start: Start
+    public let steps: [Step]
+    public let text: String
+    /// The steps as name ids, when the path has the usual shape (see `ChildRoute`).
+    let route: ChildRoute?
+
+    public init(start: Start, steps: [Step], text: String) {
+        self.start = start
+        self.steps = steps
+        self.text = text
+        route = ChildRoute(start: start, steps: steps)
+    }
 
     public var description: String { text }
 
