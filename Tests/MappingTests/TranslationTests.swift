@@ -157,3 +157,39 @@ struct TranslationTests {
         #expect(check.1.contains("OK: 6 mappings"))
     }
 }
+
+@Suite("translate's JSON text, written from the outcomes")
+struct TranslationJSONTextTests {
+    @Test(
+        "the JSON text written on the mapping threads is the lines of translating record by record, rejections, credits and traces included",
+        arguments: [
+            ("hz-housing", "batch-20241008-001.xml", "2024-10-08T09:35:00+08:00"), ("nb-gpp", "NBZC-2024-1120-01.xml", "2024-11-22T10:00:00+08:00"),
+            ("nb-gpp", "NBZC-2024-1122-01.xml", "2024-11-22T10:00:00+08:00"), ("wz-bidding", "WZJY-20241125-07.xml", "2024-11-25T14:35:00+08:00"),
+        ])
+    func sameAsLines(system: String, file: String, receivedAt: String) throws {
+        let mappings = try ProjectFiles.loadMappings()
+        for trace in [false, true] {
+            for language in [MessageLanguage.chinese, .english] {
+                // Without version tracking, as `translate` runs: every record as mapped.
+                let reference = TranslationSession(mappings: mappings)
+                reference.tracksVersions = false
+                var lines: [TranslationLine] = []
+                _ = try reference.translate(file: ProjectFiles.sample(system, file), source: system, receivedAt: receivedAt, trace: trace) {
+                    lines.append($0)
+                }
+                let expected = lines.map { $0.jsonLine(language: language) + "\n" }.joined()
+                for threads in [0, 2] {
+                    let session = TranslationSession(mappings: mappings)
+                    session.tracksVersions = false
+                    session.mappingThreads = threads
+                    var text: [UInt8] = []
+                    _ = try session.translateJSONLines(
+                        file: ProjectFiles.sample(system, file), source: system, receivedAt: receivedAt, trace: trace, language: language
+                    ) { text += $0 }
+                    #expect(String(decoding: text, as: UTF8.self) == expected, "\(file) trace: \(trace) threads: \(threads)")
+                }
+                #expect(lines.contains { if case .hub = $0 { true } else { false } })
+            }
+        }
+    }
+}

@@ -9,15 +9,23 @@ struct CreditRecordBuilder {
     ]
     static let idTypes = ["身份证", "护照号", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证"]
 
-    let context: TranslationContext
     var problems: [RecordProblem] = []
+
+    /// What a credit record takes from its hub record.
+    struct HubParts {
+        var domain: String
+        var regionCode: String
+        var source: SourceReference
+    }
 
     struct Built {
         var record: CreditRecord
         var publish: Bool
     }
 
-    mutating func build(_ values: ObjectValues, hub: HubRecord?, sourceRecordId: String, hubRecordId: String) -> Built? {
+    mutating func build(
+        _ values: ObjectValues, context: TranslationContext, hub: HubParts?, sourceRecordId: String, hubRecordId: String
+    ) -> Built? {
         // Field names (`credit[1].CF_WSH`) are formatted only for a problem.
         func field(_ name: String) -> String { values.fieldName(name) }
 
@@ -99,7 +107,6 @@ struct CreditRecordBuilder {
         let dataSourceCode = required(values, "CF_SJLYDM")
         if let dataSourceCode { checkUSCC(dataSourceCode, field: field("CF_SJLYDM")) }
 
-        // The hub record's parts, not a copy of it (binding it retained every one of its fields).
         guard problems.isEmpty, let domain = hub?.domain, let regionCode = hub?.regionCode, let source = hub?.source,
             let subjectName, let category, let documentNumber, let violation, let facts, let basis, let content, let decidedOn,
             let validUntil, let authority, let authorityCode, let dataSource, let dataSourceCode

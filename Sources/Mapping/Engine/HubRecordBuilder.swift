@@ -3,11 +3,14 @@ import ExchangeStandard
 /// Turns a hub record's evaluated fields into a `HubRecord`, checking every rule of `spec/hub-record.md`
 /// and collecting all problems rather than stopping at the first.
 struct HubRecordBuilder {
-    let standard: StandardData
-    let context: TranslationContext
     var problems: [RecordProblem] = []
 
-    mutating func build(_ values: ObjectValues, recordId: String, sourceRecordId: String, redacted: [String]) -> HubRecord? {
+    /// `standard` and `context` are borrowed for the call: a builder holding them copied both (retaining every
+    /// table in them) for every record.
+    mutating func build(
+        _ values: ObjectValues, standard: StandardData, context: TranslationContext, recordId: String, sourceRecordId: String,
+        redacted: [String]
+    ) -> HubRecord? {
         let domain = required(values, "domain")
         let itemType = required(values, "itemType")
         if let domain, standard.catalog.domain(code: domain) == nil {
@@ -28,27 +31,27 @@ struct HubRecordBuilder {
         let formedOn = requiredDate(values, "formedOn")
         let publishedOn = values.date("publishedOn")
 
-        // Instances are read in place by index: iterating a list copied each one, retaining all it holds.
+        // Instances are read in place: iterating a list, or reading it by index, copied each one (retaining all it holds).
         var responsible: Party?
         if let instances = values.children["responsible"], !instances.isEmpty, instances[0].hasInputValues {
-            responsible = party(instances[0], usccRequired: true)
+            responsible = instances.withUnsafeBufferPointer { party($0[0], usccRequired: true) }
         } else {
             problems.append(ProblemMessages.required("responsible"))
         }
         var parties: [Party] = []
-        if let instances = values.children["parties"] {
+        values.children["parties"]?.withUnsafeBufferPointer { instances in
             for index in instances.indices where instances[index].hasInputValues {
                 if let value = party(instances[index], usccRequired: false) { parties.append(value) }
             }
         }
         var amounts: [MoneyAmount] = []
-        if let instances = values.children["amounts"] {
+        values.children["amounts"]?.withUnsafeBufferPointer { instances in
             for index in instances.indices where instances[index].hasInputValues {
                 if let value = amount(instances[index]) { amounts.append(value) }
             }
         }
         var documents: [DocumentLink] = []
-        if let instances = values.children["documents"] {
+        values.children["documents"]?.withUnsafeBufferPointer { instances in
             for index in instances.indices where instances[index].hasInputValues {
                 if let value = document(instances[index]) { documents.append(value) }
             }

@@ -78,17 +78,25 @@ public struct RecordMapper: Sendable {
         problems += objects.problems
 
         let hubRecordId = RecordIdentity.hubRecordId(system: context.sourceSystem, sourceRecordId: sourceRecordId)
-        var hubBuilder = HubRecordBuilder(standard: standard, context: context)
-        var hub = hubValues.flatMap { hubBuilder.build($0, recordId: hubRecordId, sourceRecordId: sourceRecordId, redacted: redacted) }
+        var hubBuilder = HubRecordBuilder()
+        var hub = hubValues.flatMap {
+            hubBuilder.build($0, standard: standard, context: context, recordId: hubRecordId, sourceRecordId: sourceRecordId, redacted: redacted)
+        }
         problems += hubBuilder.problems
 
-        var creditBuilder = CreditRecordBuilder(context: context)
+        var creditBuilder = CreditRecordBuilder()
         var credits: [MappedCreditRecord] = []
-        for index in creditValues.indices {
-            if let built = creditBuilder.build(creditValues[index], hub: hub, sourceRecordId: sourceRecordId, hubRecordId: hubRecordId) {
-                var record = built.record
-                record.action = sourceAction == .withdraw ? .withdraw : .publish
-                credits.append(MappedCreditRecord(record: record, publishOnCreditZhejiang: built.publish))
+        // The parts of the hub record credit records repeat, taken once (handing the record itself copied it).
+        let hubParts = creditValues.isEmpty ? nil : hub.map { CreditRecordBuilder.HubParts(domain: $0.domain, regionCode: $0.regionCode, source: $0.source) }
+        creditValues.withUnsafeBufferPointer { creditValues in
+            for index in creditValues.indices {
+                if let built = creditBuilder.build(
+                    creditValues[index], context: context, hub: hubParts, sourceRecordId: sourceRecordId, hubRecordId: hubRecordId)
+                {
+                    var record = built.record
+                    record.action = sourceAction == .withdraw ? .withdraw : .publish
+                    credits.append(MappedCreditRecord(record: record, publishOnCreditZhejiang: built.publish))
+                }
             }
         }
         problems += creditBuilder.problems

@@ -82,9 +82,12 @@ final class MappingPipeline {
             worker.queue.async {
                 var outcomes: [RecordOutcome] = []
                 outcomes.reserveCapacity(records.count)
-                for record in records {
-                    if let outcome = mapper.map(record, context: context, tracing: tracing, names: &worker.names) {
-                        outcomes.append(outcome)
+                // Read in place: iterating, or reading by index, copied each record (retaining its arrays).
+                records.withUnsafeBufferPointer { records in
+                    for index in records.indices {
+                        if let outcome = mapper.map(records[index], context: context, tracing: tracing, names: &worker.names) {
+                            outcomes.append(outcome)
+                        }
                     }
                 }
                 if let render {

@@ -49,25 +49,32 @@ public enum TranslationLine: Sendable {
     /// Appends the line's JSON (without the newline). Records go through `CanonicalJSONWriter`:
     /// `JSONEncoder` took most of translate's time per record (make bench-profile).
     public func write(to writer: inout CanonicalJSONWriter, language: MessageLanguage) {
-        var first = true
         switch self {
-        case .hub(let record, let trace):
-            writer.beginObject()
-            writer.key("hubRecord", first: &first)
-            writer.write(record)
-            if let trace {
-                writer.key("trace", first: &first)
-                TraceEntry.write(trace, to: &writer)
-            }
-            writer.endObject()
-        case .credit(let record, _):
-            writer.beginObject()
-            writer.key("creditRecord", first: &first)
-            writer.write(record)
-            writer.endObject()
-        case .unchanged, .rejection:
-            writer.write(jsonObject(language: language))
+        case .hub(let record, let trace): Self.writeHub(record, trace: trace, to: &writer)
+        case .credit(let record, _): Self.writeCredit(record, to: &writer)
+        case .unchanged, .rejection: writer.write(jsonObject(language: language))
         }
+    }
+
+    /// The line of a hub record, written from the record itself (no line made for it).
+    static func writeHub(_ record: HubRecord, trace: [TraceEntry]?, to writer: inout CanonicalJSONWriter) {
+        var first = true
+        writer.beginObject()
+        writer.key("hubRecord", first: &first)
+        writer.write(record)
+        if let trace {
+            writer.key("trace", first: &first)
+            TraceEntry.write(trace, to: &writer)
+        }
+        writer.endObject()
+    }
+
+    static func writeCredit(_ record: CreditRecord, to writer: inout CanonicalJSONWriter) {
+        var first = true
+        writer.beginObject()
+        writer.key("creditRecord", first: &first)
+        writer.write(record)
+        writer.endObject()
     }
 
     static func json(_ value: some Encodable) -> JSONValue {
@@ -76,5 +83,24 @@ public enum TranslationLine: Sendable {
             return .null
         }
         return decoded
+    }
+}
+
+extension RecordOutcome {
+    /// The lines of ``TranslationSession/unversionedLines(for:trace:)``, each ending in a newline, written from the
+    /// outcome itself.
+    func writeUnversionedLines(to writer: inout CanonicalJSONWriter, trace: Bool, language: MessageLanguage) {
+        switch self {
+        case .rejected(let rejection):
+            TranslationLine.rejection(rejection).write(to: &writer, language: language)
+            writer.raw(CollectionOfOne(UInt8(ascii: "\n")))
+        case .mapped(let record):
+            TranslationLine.writeHub(record.hub, trace: trace ? record.trace : nil, to: &writer)
+            writer.raw(CollectionOfOne(UInt8(ascii: "\n")))
+            for index in record.credits.indices {
+                TranslationLine.writeCredit(record.credits[index].record, to: &writer)
+                writer.raw(CollectionOfOne(UInt8(ascii: "\n")))
+            }
+        }
     }
 }
