@@ -140,12 +140,15 @@ struct ObjectEvaluator {
         values.children = NamedValues(names: spec.childNames)
         // Formatted once per instance when traced (every field names it), else only for a problem.
         let tracedPrefix = tracing ? path.fieldPrefix : nil
-        // Read in place: iterating the list copied each name and expression, a retain and release apiece for every
-        // field of every record (make bench-profile).
+        // The expressions are borrowed from the spec, which outlives the call: reading them from the list retained
+        // and released each one for every field of every record (make bench-profile).
         spec.fields.withUnsafeBufferPointer { fields in
             for index in fields.indices {
-                values.fields.append(
-                    evaluateField(fields[index].value, in: scope, prefix: tracedPrefix ?? path.fieldPrefix, name: fields[index].name))
+                let name = fields[index].name
+                let evaluation = Unmanaged.passUnretained(fields[index].value)._withUnsafeGuaranteedRef { expression in
+                    evaluateField(expression, in: scope, prefix: tracedPrefix ?? path.fieldPrefix, name: name)
+                }
+                values.fields.append(evaluation)
             }
         }
         for (name, expression) in spec.freeFields {

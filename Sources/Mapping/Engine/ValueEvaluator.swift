@@ -85,7 +85,10 @@ struct ValueEvaluator {
         // Most fields are a path to one element or attribute: no arrays on the way (make bench-profile).
         if expression.transforms.split == nil {
             var selection = PathExpression.SingleSelection.notSingle
-            if let route = expression.route, let routed = route.select(in: scope) {
+            // The route is borrowed from the expression, which outlives the call (binding it retained it per field).
+            if let route = expression.route.map(Unmanaged.passUnretained),
+                let routed = route._withUnsafeGuaranteedRef({ $0.select(in: scope) })
+            {
                 selection = routed
             } else if case .path(let path) = expression.source {
                 selection = path.singleSelection(in: scope)

@@ -82,13 +82,29 @@ struct NameLookupCache {
         return id
     }
 
-    /// The id of the name at `index` in `table`.
-    mutating func id(at index: Int32, in table: XMLNameTable) -> Int32 {
-        guard let tableLineage = table.lineage else { return id(of: table.names[Int(index)]) }
+    /// The ids of the names at `indices` in `table`, in order: the table's lineage is checked once for all of
+    /// them (checking it per element retained and released it for every element of every record).
+    mutating func ids(at indices: some Sequence<Int32>, in table: XMLNameTable, _ body: (Int32) -> Void) {
+        guard let tableLineage = table.lineage else {
+            for index in indices { body(id(of: table.names[Int(index)])) }
+            return
+        }
         if tableLineage !== lineage {
             byTableIndex.removeAll(keepingCapacity: true)
             lineage = tableLineage
         }
+        for index in indices { body(resolvedID(at: index, in: table)) }
+    }
+
+    /// The id of the name at `index` in `table`.
+    mutating func id(at index: Int32, in table: XMLNameTable) -> Int32 {
+        var result = NameRegistry.unknown
+        ids(at: CollectionOfOne(index), in: table) { result = $0 }
+        return result
+    }
+
+    /// `id(at:in:)` once `table`'s lineage is the one `byTableIndex` is for.
+    private mutating func resolvedID(at index: Int32, in table: XMLNameTable) -> Int32 {
         let slot = Int(index)
         if slot < byTableIndex.count, byTableIndex[slot] != Self.unresolved { return byTableIndex[slot] }
         let id = id(of: table.names[slot])

@@ -71,14 +71,18 @@ public final class RecordTree: @unchecked Sendable {
         // The record hangs below its parent but is not linked as its child: it has not closed in the document's view.
         let offset = Int32(builder.nodes.count)
         builder.nodes.reserveCapacity(builder.nodes.count + recordNodes.count)
-        let nameTable = recordNodes.nameTable
-        for index in 0..<recordNodes.count {
-            let flat = recordNodes.nodes[index]
-            builder.nodes.append(
-                Node(
-                    nameID: names.id(at: flat.nameIndex, in: nameTable), parent: flat.parent >= 0 ? flat.parent + offset : parent,
-                    firstChild: flat.firstChild >= 0 ? flat.firstChild + offset : -1, lastChild: flat.lastChild >= 0 ? flat.lastChild + offset : -1,
-                    nextSibling: flat.nextSibling >= 0 ? flat.nextSibling + offset : -1))
+        recordNodes.nodes.withUnsafeBufferPointer { flatNodes in
+            var index = 0
+            names.ids(at: flatNodes.lazy.map(\.nameIndex), in: recordNodes.nameTable) { nameID in
+                let flat = flatNodes[index]
+                index += 1
+                builder.nodes.append(
+                    Node(
+                        nameID: nameID, parent: flat.parent >= 0 ? flat.parent + offset : parent,
+                        firstChild: flat.firstChild >= 0 ? flat.firstChild + offset : -1,
+                        lastChild: flat.lastChild >= 0 ? flat.lastChild + offset : -1,
+                        nextSibling: flat.nextSibling >= 0 ? flat.nextSibling + offset : -1))
+            }
         }
         self.record = offset
         self.root = root < 0 ? offset : root
