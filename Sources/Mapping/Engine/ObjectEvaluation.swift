@@ -24,7 +24,9 @@ struct NamedValues<Value> {
 
     /// Where `name`'s value is: for reading part of it in place, without copying the whole value.
     func index(of name: String) -> Int? {
-        for index in values.indices where names[index] == name { return index }
+        // Lengths first: they are read inline, and most names differ in length (comparing unequal strings is a call).
+        let length = name.utf8.count
+        for index in values.indices where names[index].utf8.count == length && names[index] == name { return index }
         return nil
     }
 
@@ -142,14 +144,13 @@ struct ObjectEvaluator {
         let tracedPrefix = tracing ? path.fieldPrefix : nil
         // The expressions are borrowed from the spec, which outlives the call: reading them from the list retained
         // and released each one for every field of every record (make bench-profile).
-        spec.fields.withUnsafeBufferPointer { fields in
-            for index in fields.indices {
-                let name = fields[index].name
-                let evaluation = Unmanaged.passUnretained(fields[index].value)._withUnsafeGuaranteedRef { expression in
-                    evaluateField(expression, in: scope, prefix: tracedPrefix ?? path.fieldPrefix, name: name)
-                }
-                values.fields.append(evaluation)
+        for index in spec.fields.indices {
+            let name = spec.fields[index].name
+            let expression = Unmanaged.passUnretained(spec.fields[index].value)
+            let evaluation = expression._withUnsafeGuaranteedRef {
+                evaluateField($0, in: scope, prefix: tracedPrefix ?? path.fieldPrefix, name: name)
             }
+            values.fields.append(evaluation)
         }
         for (name, expression) in spec.freeFields {
             values.freeFields.append((name, evaluateField(expression, in: scope, prefix: (tracedPrefix ?? path.fieldPrefix) + "fields.", name: name)))

@@ -128,7 +128,7 @@ struct ValueEvaluator {
             items.removeAll { $0.text.isEmpty }
         }
 
-        if expression.transforms.codeTable != nil {
+        if expression.hasCodeTable {
             var kept = 0
             for index in items.indices {
                 guard let mapped = coded(items[index], expression, field: field(), problems: &evaluation.problems) else { continue }
@@ -160,7 +160,7 @@ struct ValueEvaluator {
         if let source, let text = transformed(source.text, expression.transforms), !text.isEmpty {
             item = Item(text: text, owner: source.owner)
         }
-        if expression.transforms.codeTable != nil, let current = item {
+        if expression.hasCodeTable, let current = item {
             item = coded(current, expression, field: field(), problems: &evaluation.problems)
         }
         if item == nil, let fallback = expression.transforms.defaultValue { item = Item(text: fallback, owner: nil) }
@@ -174,10 +174,11 @@ struct ValueEvaluator {
     private func coded(
         _ item: Item, _ expression: ValueExpression, field: @autoclosure () -> String, problems: inout [RecordProblem]
     ) -> Item? {
-        guard let table = expression.transforms.codeTable else { return item }
-        if let mapped = table.entries[item.text] { return Item(text: mapped, owner: item.owner) }
+        // Read through the expression, not bound: binding the table copied it (retaining its entries) per field.
+        guard expression.hasCodeTable else { return item }
+        if let mapped = expression.transforms.codeTable?.entries[item.text] { return Item(text: mapped, owner: item.owner) }
         if let otherwise = expression.transforms.otherwise { return Item(text: otherwise, owner: item.owner) }
-        problems.append(ProblemMessages.unknownCode(field(), value: item.text, table: table.name))
+        problems.append(ProblemMessages.unknownCode(field(), value: item.text, table: expression.transforms.codeTable?.name ?? ""))
         return nil
     }
 

@@ -24,6 +24,8 @@ public final class ValueExpression: Sendable {
     public let sourceDescription: String
     /// The source path's `ChildRoute`, held here so that evaluating the expression does not copy the path.
     let route: ChildRoute?
+    /// Whether `transforms` has a code table: asking the optional table copied it.
+    let hasCodeTable: Bool
 
     public init(source: Source, transforms: TransformChain = TransformChain(), location: SourceLocation) {
         self.source = source
@@ -32,6 +34,7 @@ public final class ValueExpression: Sendable {
         self.traceRule = location.description
         self.sourceDescription = Self.describe(source)
         if case .path(let path) = source { route = path.route } else { route = nil }
+        hasCodeTable = transforms.codeTable != nil
     }
 
     /// The path text for traces: what in the source document fed this value.
