@@ -28,6 +28,11 @@ public struct CanonicalJSONWriter {
         bytes.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
+            // Nearly every value has nothing to escape: found eight bytes at a time, then copied at once.
+            guard Self.mayNeedEscaping(utf8) else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
             var runStart = 0
             for index in 0..<utf8.count {
                 let byte = utf8[index]
@@ -39,6 +44,31 @@ public struct CanonicalJSONWriter {
             if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte is a control character, `"` or `\\` (exact for whole words, byte by byte for the rest).
+    static func mayNeedEscaping(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = utf8.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var offset = 0
+        while offset + 8 <= utf8.count {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            // A byte below 0x20, or a zero byte in either XOR: the classic "has less than / has zero" tests.
+            let found = ((word &- ones &* 0x20) | (quotes &- ones) | (backslashes &- ones)) & ~word & highs
+            // `~word` keeps only bytes below 0x80; a quote's or backslash's zero byte also has its high bit clear.
+            if found != 0 { return true }
+            offset += 8
+        }
+        while offset < utf8.count {
+            let byte = utf8[offset]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            offset += 1
+        }
+        return false
     }
 
     private mutating func appendEscape(_ byte: UInt8) {

@@ -83,6 +83,29 @@ struct CanonicalJSONTests {
         #expect(String(decoding: credit.canonicalJSON, as: UTF8.self) == (try Self.encoded(credit)))
     }
 
+    @Test("strings with special characters anywhere, at every length around the eight-byte scan, escape as JSONEncoder does")
+    func randomStrings() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let pieces = ["a", "Z", "0", "中", "文", "😀", "é", "/", "\"", "\\", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", " ", "\u{2028}"]
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<3000 {
+            // Mostly plain text, the usual case; now and then one special character somewhere.
+            var text = ""
+            for _ in 0..<Int.random(in: 0...24, using: &generator) { text += pieces[Int.random(in: 0..<5, using: &generator)] }
+            if round % 2 == 0 {
+                let special = pieces.randomElement(using: &generator)!
+                let offset = Int.random(in: 0...text.count, using: &generator)
+                text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: offset))
+            }
+            var writer = CanonicalJSONWriter()
+            writer.beginArray()
+            writer.string(text)
+            writer.endArray()
+            #expect(writer.string == String(decoding: try encoder.encode([text]), as: UTF8.self), "\(Array(text.utf8))")
+        }
+    }
+
     @Test("dates are written as yyyy-MM-dd with zero padding")
     func dates() throws {
         let dates = [LocalDate(year: 1, month: 1, day: 1), LocalDate(year: 999, month: 12, day: 31), LocalDate(year: 2024, month: 2, day: 29)]
