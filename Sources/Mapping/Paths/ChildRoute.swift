@@ -84,14 +84,7 @@ final class ChildRoute: Hashable, Sendable {
         case .element:
             return .one(.element(node))
         case .attribute(let name):
-            for attribute in tree.attributes(of: node)
-            where XMLQualifiedName.sameCodePoints(attribute.name.localName, name.localName)
-                && XMLQualifiedName.sameCodePoints(attribute.name.namespaceURI, name.namespaceURI)
-            {
-                // XML allows one attribute of a name per element.
-                return .one(.text(attribute.value, owner: node))
-            }
-            return .nothing
+            return tree.attribute(name, of: node).map { .one(.text($0, owner: node)) } ?? .nothing
         case .name:
             return .one(.text(tree.name(node).localName, owner: node))
         case .text:

@@ -156,14 +156,7 @@ extension PathExpression {
                 continue
             case .attribute(let name):
                 guard offset == steps.count - 1, name.localName != "*" else { return .notSingle }
-                for attribute in tree.attributes(of: node)
-                where XMLQualifiedName.sameCodePoints(attribute.name.localName, name.localName)
-                    && XMLQualifiedName.sameCodePoints(attribute.name.namespaceURI, name.namespaceURI)
-                {
-                    // XML allows one attribute of a name per element.
-                    return .one(.text(attribute.value, owner: node))
-                }
-                return .nothing
+                return tree.attribute(name, of: node).map { .one(.text($0, owner: node)) } ?? .nothing
             case .nameFunction:
                 guard offset == steps.count - 1 else { return .notSingle }
                 return .one(.text(tree.name(node).localName, owner: node))

@@ -169,6 +169,17 @@ public final class RecordTree: @unchecked Sendable {
     func firstChild(_ node: Int32) -> Int32 { nodes[Int(node)].firstChild }
     func nextSibling(_ node: Int32) -> Int32 { nodes[Int(node)].nextSibling }
 
+    /// The value of the element's attribute of that name (XML allows one per element).
+    func attribute(_ name: XMLQualifiedName, of node: Int32) -> String? {
+        for attribute in attributes(of: node)
+        where XMLQualifiedName.sameCodePoints(attribute.name.localName, name.localName)
+            && XMLQualifiedName.sameCodePoints(attribute.name.namespaceURI, name.namespaceURI)
+        {
+            return attribute.value
+        }
+        return nil
+    }
+
     func attributes(of node: Int32) -> ArraySlice<XMLAttributeNode> {
         if node >= recordOffset {
             let flat = recordNodes.nodes[Int(node - recordOffset)]
