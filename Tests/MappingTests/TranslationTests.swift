@@ -21,6 +21,27 @@ struct TranslationTests {
         #expect(json.contains("\"rule\":\"uscc.checkDigit\"") && json.contains("\"line\":65"))
     }
 
+    @Test("a record without its responsible body is rejected for that alone; the record beside it maps")
+    func missingResponsible() throws {
+        let sample = try String(contentsOfFile: ProjectFiles.sample("nb-gpp", "NBZC-2024-1120-01.xml"), encoding: .utf8)
+        let start = try #require(sample.range(of: "<采购人>"))
+        let end = try #require(sample.range(of: "</采购人>", range: start.upperBound..<sample.endIndex))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("no-responsible-\(UUID().uuidString).xml")
+        try sample.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let session = TranslationSession(mappings: try ProjectFiles.loadMappings())
+        var lines: [TranslationLine] = []
+        _ = try session.translate(file: file.path, source: "nb-gpp", receivedAt: "2024-11-22T10:00:00+08:00") { lines.append($0) }
+        let rejection = try #require(
+            lines.compactMap { if case .rejection(let rejection) = $0 { rejection } else { nil } }.first { $0.sourceRecordId == "NBCG-2024-08812-JG" })
+        #expect(rejection.problems.map(\.field) == ["responsible"])
+        #expect(rejection.problems.first?.rule == "required")
+        // The record beside it, with its 采购人, is unaffected.
+        let hubs = lines.compactMap { if case .hub(let hub, _) = $0 { hub } else { nil } }
+        let next = try #require(hubs.first { $0.source.recordId == "NBCG-2024-09001-GK" })
+        #expect(next.responsible.role == "采购人")
+    }
+
     @Test("the trace names the mapping rule (file:line:column) and the source path of each field")
     func trace() throws {
         let lines = try ProjectFiles.translate("wz-bidding", ["WZJY-20241125-07.xml"], receivedAt: "2024-11-25T14:35:00+08:00", trace: true)

@@ -31,31 +31,20 @@ struct HubRecordBuilder {
         let formedOn = requiredDate(values, "formedOn")
         let publishedOn = values.date("publishedOn")
 
-        // Instances are read in place: iterating a list, or reading it by index, copied each one (retaining all it holds).
+        // The first instance only: it must have input values, or the record has no responsible body.
         var responsible: Party?
-        if let instances = values.children["responsible"], !instances.isEmpty, instances[0].hasInputValues {
-            responsible = instances.withUnsafeBufferPointer { party($0[0], usccRequired: true) }
-        } else {
-            problems.append(ProblemMessages.required("responsible"))
+        var hasResponsible = false
+        values.forEachInstanceWithInput("responsible", amongFirst: 1) {
+            hasResponsible = true
+            responsible = party($0, usccRequired: true)
         }
+        if !hasResponsible { problems.append(ProblemMessages.required("responsible")) }
         var parties: [Party] = []
-        values.children["parties"]?.withUnsafeBufferPointer { instances in
-            for index in instances.indices where instances[index].hasInputValues {
-                if let value = party(instances[index], usccRequired: false) { parties.append(value) }
-            }
-        }
+        values.forEachInstanceWithInput("parties") { if let value = party($0, usccRequired: false) { parties.append(value) } }
         var amounts: [MoneyAmount] = []
-        values.children["amounts"]?.withUnsafeBufferPointer { instances in
-            for index in instances.indices where instances[index].hasInputValues {
-                if let value = amount(instances[index]) { amounts.append(value) }
-            }
-        }
+        values.forEachInstanceWithInput("amounts") { if let value = amount($0) { amounts.append(value) } }
         var documents: [DocumentLink] = []
-        values.children["documents"]?.withUnsafeBufferPointer { instances in
-            for index in instances.indices where instances[index].hasInputValues {
-                if let value = document(instances[index]) { documents.append(value) }
-            }
-        }
+        values.forEachInstanceWithInput("documents") { if let value = document($0) { documents.append(value) } }
 
         var decision: DisclosureDecision?
         if let text = values.text("decision"), text != "none" {

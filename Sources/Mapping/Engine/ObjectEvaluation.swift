@@ -86,6 +86,14 @@ struct ObjectValues {
         return nil
     }
 
+    /// Calls `body` with each of the first `limit` instances of the child list `name` that has input values, read in
+    /// place: iterating the list, or reading it by index, copied each instance (retaining all it holds) for every record.
+    func forEachInstanceWithInput(_ name: String, amongFirst limit: Int = .max, _ body: (ObjectValues) -> Void) {
+        children[name]?.withUnsafeBufferPointer { instances in
+            for index in instances.indices.prefix(limit) where instances[index].hasInputValues { body(instances[index]) }
+        }
+    }
+
     /// True when nothing at all came out: an optional group whose source elements are absent.
     var isEmpty: Bool {
         fields.values.allSatisfy { $0.values.isEmpty && $0.problems.isEmpty }

@@ -87,7 +87,8 @@ public struct RecordMapper: Sendable {
         var creditBuilder = CreditRecordBuilder()
         var credits: [MappedCreditRecord] = []
         // The parts of the hub record credit records repeat, taken once (handing the record itself copied it).
-        let hubParts = creditValues.isEmpty ? nil : hub.map { CreditRecordBuilder.HubParts(domain: $0.domain, regionCode: $0.regionCode, source: $0.source) }
+        let hubParts =
+            creditValues.isEmpty ? nil : hub.map { CreditRecordBuilder.HubParts(domain: $0.domain, regionCode: $0.regionCode, source: $0.source) }
         creditValues.withUnsafeBufferPointer { creditValues in
             for index in creditValues.indices {
                 if let built = creditBuilder.build(
