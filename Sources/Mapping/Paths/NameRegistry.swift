@@ -96,14 +96,7 @@ struct NameLookupCache {
         for index in indices { body(resolvedID(at: index, in: table)) }
     }
 
-    /// The id of the name at `index` in `table`.
-    mutating func id(at index: Int32, in table: XMLNameTable) -> Int32 {
-        var result = NameRegistry.unknown
-        ids(at: CollectionOfOne(index), in: table) { result = $0 }
-        return result
-    }
-
-    /// `id(at:in:)` once `table`'s lineage is the one `byTableIndex` is for.
+    /// The id of the name at `index` in `table`, once `table`'s lineage is the one `byTableIndex` is for.
     private mutating func resolvedID(at index: Int32, in table: XMLNameTable) -> Int32 {
         let slot = Int(index)
         if slot < byTableIndex.count, byTableIndex[slot] != Self.unresolved { return byTableIndex[slot] }
