@@ -39,15 +39,15 @@ struct MultiNodeTests {
 
         let hub = TradingHubStandIn()
         let publisher = CreditZhejiangStandIn()
-        // Slow hub answers (after applying) keep deliveries in flight when a node dies; 503s and dropped answers on
-        // both receivers make nodes retry.
-        await hub.inject(.delay(milliseconds: 1200, when: .afterHandling, count: 3))
-        await hub.inject(.status(503, retryAfterSeconds: 1, count: 1))
-        // Long answers keep deliveries in flight while the test spots a node holding them and kills it; under a
-        // loaded CI machine the spotting itself can take a second, so the window must be wider than that. Every
-        // answer is slow until the kill (then the faults are cleared): with a fixed number of slow answers, a slow
-        // machine used them all up before the spotting, and the victim finished its fast deliveries before it died.
+        // Long hub answers (after applying) keep deliveries in flight while the test spots a node holding them and
+        // kills it; under a loaded CI machine the spotting itself can take a second, so the window must be wider than
+        // that. Every answer is slow until the kill (then the faults are cleared): with a fixed number of slow
+        // answers, a slow machine used them all up before the spotting, and the victim finished its fast deliveries
+        // before it died. No shorter fault may come first: faults apply in the order injected, and the first
+        // deliveries are the ones spotted (three 1.2 s answers queued first let the victim finish what it was
+        // spotted holding before the kill, in three of five clean-clone CI runs). The hub's 503 comes after the kill.
         await hub.inject(.delay(milliseconds: 3000, when: .afterHandling, count: 100_000))
+        // Dropped answers and 503s make nodes retry.
         await publisher.inject(.drop(.afterHandling, count: 2))
         await publisher.inject(.status(503, count: 2))
 
@@ -141,11 +141,10 @@ struct MultiNodeTests {
                     if try await observer.outboxStatistics(now: Date()).contains(where: { $0.destination == .hub && $0.inflight > 0 }) {
                         for batchId in await ledger.batchIds where victim == nil {
                             // Only first claims made within the last second: their one request is answered two
-                            // seconds or more from now (leases last 2 s, answers take 3 s), so the victim cannot finish
-                            // them between being spotted and being killed, however slowly this loaded machine gets
-                            // there. A re-claim of an expired lease (by the same node, too) may have an earlier
-                            // request whose answer lands in that gap and leaves the victim holding nothing: seen twice
-                            // in clean-clone CI runs.
+                            // seconds or more from now (leases last 2 s, every answer takes 3 s until the kill), so
+                            // the victim cannot finish them between being spotted and being killed, however slowly
+                            // this loaded machine gets there. A re-claim of an expired lease (by the same node, too)
+                            // may have an earlier request whose answer lands in that gap.
                             let fresh = Date().addingTimeInterval(1)
                             let inflight = (try await observer.batch(id: batchId)?.hubVersions ?? []).flatMap(\.deliveries).filter {
                                 $0.state == .inflight && $0.attempts == 1 && ($0.leaseExpiresAt ?? .distantPast) > fresh
@@ -171,6 +170,7 @@ struct MultiNodeTests {
                 await alive.kill(victimNode)
                 nodes[victimNode].kill()
                 await hub.clearFaults()
+                await hub.inject(.status(503, retryAfterSeconds: 1, count: 1))
                 let acknowledgedAtKill = await ledger.receipts.count
                 // Of what it held when spotted, what it had not finished when it died: all but what it marked delivered
                 // itself between spotting and the kill. Read once it is dead, when nothing changes its own entries any
@@ -222,6 +222,7 @@ struct MultiNodeTests {
                 let hubState = await hub.state()
                 #expect(hubState.records.mapValues(\.version) == hubExpected)
                 #expect(hubState.orderingViolations.isEmpty)
+                #expect(hubState.faultsApplied["status"] == 1, "a survivor was answered 503 once and retried")
                 for (id, held) in hubState.records {
                     #expect(held.appliedVersions == Array(1...held.version), "hub record \(id) applied \(held.appliedVersions)")
                 }
