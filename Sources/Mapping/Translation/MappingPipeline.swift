@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import XMLStream
 
 /// Maps streamed records on worker threads while the caller goes on parsing, handing the outcomes back
@@ -6,8 +7,14 @@ import XMLStream
 ///
 /// Mapping a record costs several times what parsing it does, so a batch read on one thread leaves
 /// the other cores idle; `translate` of a large batch runs parsing on the caller's thread and mapping on
-/// these workers. Records are handed over in the groups one `feed` call completes; at most two groups per
-/// worker are in flight, so memory stays bounded whatever the batch size.
+/// these workers. Records are handed over in the groups one `feed` call completes, each to the worker with the
+/// fewest unfinished groups. A blocking caller waits only while every worker has two groups to go, or while
+/// ``maxUncollectedPerWorker`` groups per worker are mapped but not yet handed back, so memory stays bounded
+/// whatever the batch size.
+///
+/// Waiting instead for the oldest group whenever two per worker were in flight left a core idle: the caller
+/// stopped parsing while the other worker ran out of work (`perf sched`: the parsing thread asleep for 720 ms
+/// of a 2 s run, a core idle 12 % of it).
 ///
 /// Used by one thread or one task at a time (the batch's); each worker keeps its own name cache on its own
 /// serial queue.
@@ -23,6 +30,32 @@ final class MappingPipeline {
         }
     }
 
+    /// How many groups each worker has queued and not finished: raised by the caller, lowered by the worker.
+    final class WorkerLoad: @unchecked Sendable {
+        private let lock = NSLock()
+        private var unfinished: [Int]
+
+        init(workers: Int) { unfinished = Array(repeating: 0, count: workers) }
+
+        /// The worker with the fewest unfinished groups (the lowest index among equals), counted as one more.
+        func takeLeastBusy() -> Int {
+            lock.withLock {
+                let index = unfinished.indices.min { unfinished[$0] < unfinished[$1] } ?? 0
+                unfinished[index] += 1
+                return index
+            }
+        }
+
+        func finished(_ index: Int) {
+            lock.withLock { unfinished[index] -= 1 }
+        }
+    }
+
+    /// Groups per worker mapped or being mapped before a blocking caller waits for the oldest to be handed back.
+    static let maxUncollectedPerWorker = 8
+    /// Groups per worker queued or being mapped before a blocking caller waits for any of them to finish.
+    static let maxUnfinishedPerWorker = 2
+
     /// A group's outcomes (or their rendering), written on a worker and read once its `done` group has been waited for.
     final class Job: @unchecked Sendable {
         let done = DispatchGroup()
@@ -36,18 +69,24 @@ final class MappingPipeline {
     /// in a threaded `translate` (make bench-profile).
     private let render: (@Sendable ([RecordOutcome]) -> [UInt8])?
     private let workers: [Worker]
+    private let load: WorkerLoad
+    /// One signal per unfinished group a blocking caller may queue; each such group signals when it is done.
+    private let unfinishedSlots: DispatchSemaphore
+    /// Submitted and not yet handed back, oldest first.
     private var inFlight: [Job] = []
-    private var nextWorker = 0
 
     init(mapper: RecordMapper, threads: Int, render: (@Sendable ([RecordOutcome]) -> [UInt8])? = nil) {
         self.mapper = mapper
         self.render = render
         self.workers = (0..<max(threads, 1)).map(Worker.init(index:))
+        self.load = WorkerLoad(workers: workers.count)
+        self.unfinishedSlots = DispatchSemaphore(value: Self.maxUnfinishedPerWorker * workers.count)
     }
 
     /// Queues a group of records for mapping and returns the outcomes of earlier groups that are done.
-    /// With `blocking`, waits for the oldest when too many are in flight; without, the caller bounds them
-    /// with ``awaitBacklog()`` (a task on the cooperative pool must not block its thread).
+    /// With `blocking`, waits while every worker has ``maxUnfinishedPerWorker`` groups to go, and for the oldest
+    /// while too many are not handed back; without, the caller bounds them with ``awaitBacklog()`` (a task on the
+    /// cooperative pool must not block its thread).
     func submit(_ records: [XMLStreamedRecord], context: TranslationContext, tracing: Bool, blocking: Bool = true) -> [RecordOutcome] {
         submitGroup(records, context: context, tracing: tracing, blocking: blocking).flatMap(\.outcomes)
     }
@@ -74,8 +113,13 @@ final class MappingPipeline {
     private func submitGroup(_ records: [XMLStreamedRecord], context: TranslationContext, tracing: Bool, blocking: Bool) -> [Job] {
         if !records.isEmpty {
             let job = Job()
-            let worker = workers[nextWorker]
-            nextWorker = (nextWorker + 1) % workers.count
+            // A caller that may not block (a task on the cooperative pool) queues without a slot and bounds its
+            // groups with `awaitBacklog()`.
+            let slots = blocking ? unfinishedSlots : nil
+            slots?.wait()
+            let index = load.takeLeastBusy()
+            let worker = workers[index]
+            let load = load
             let mapper = mapper
             let render = render
             job.done.enter()
@@ -95,13 +139,15 @@ final class MappingPipeline {
                 } else {
                     job.outcomes = outcomes
                 }
+                load.finished(index)
                 job.done.leave()
+                slots?.signal()
             }
             inFlight.append(job)
         }
         var ready: [Job] = []
         while let oldest = inFlight.first {
-            if blocking && inFlight.count > 2 * workers.count {
+            if blocking && inFlight.count > Self.maxUncollectedPerWorker * workers.count {
                 oldest.done.wait()
             } else if oldest.done.wait(timeout: .now()) != .success {
                 break
@@ -116,7 +162,7 @@ final class MappingPipeline {
     /// outcomes of the groups that finished, in order.
     func awaitBacklog() async -> [RecordOutcome] {
         var ready: [RecordOutcome] = []
-        while let oldest = inFlight.first, inFlight.count > 2 * workers.count {
+        while let oldest = inFlight.first, inFlight.count > Self.maxUnfinishedPerWorker * workers.count {
             await Self.completion(of: oldest)
             ready += oldest.outcomes
             inFlight.removeFirst()
