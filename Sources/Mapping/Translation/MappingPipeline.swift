@@ -117,8 +117,8 @@ final class MappingPipeline {
             // groups with `awaitBacklog()`.
             let slots = blocking ? unfinishedSlots : nil
             slots?.wait()
-            let index = load.takeLeastBusy()
-            let worker = workers[index]
+            let workerIndex = load.takeLeastBusy()
+            let worker = workers[workerIndex]
             let load = load
             let mapper = mapper
             let render = render
@@ -139,7 +139,7 @@ final class MappingPipeline {
                 } else {
                     job.outcomes = outcomes
                 }
-                load.finished(index)
+                load.finished(workerIndex)
                 job.done.leave()
                 slots?.signal()
             }
