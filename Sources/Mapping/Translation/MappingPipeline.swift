@@ -158,8 +158,9 @@ final class MappingPipeline {
         return ready
     }
 
-    /// Without blocking a thread, waits until at most two groups per worker are in flight, and returns the
-    /// outcomes of the groups that finished, in order.
+    /// Without blocking a thread, waits until at most ``maxUnfinishedPerWorker`` groups per worker are not handed
+    /// back, and returns the outcomes of the groups that finished, in order. (Awaiting only the oldest, it cannot
+    /// tell finished groups from unfinished ones, so it bounds them all.)
     func awaitBacklog() async -> [RecordOutcome] {
         var ready: [RecordOutcome] = []
         while let oldest = inFlight.first, inFlight.count > Self.maxUnfinishedPerWorker * workers.count {

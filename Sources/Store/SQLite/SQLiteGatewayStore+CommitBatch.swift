@@ -30,8 +30,8 @@ struct SQLiteBatchCommit {
     let db: Database
     let submission: BatchSubmission
     let batchId: String
-    /// The commit's time, as stored: GRDB formats a `Date` with a `DateFormatter` for every argument, which was 2.6 % of ingest's
-    /// CPU when every outbox row took it twice (make bench-profile).
+    /// The commit's time, as stored: GRDB formats a `Date` with a `DateFormatter` for every argument, which was
+    /// 2.6 % of ingest's CPU when every outbox row took it twice (make bench-profile).
     let storedNow: DatabaseValue
     let chunkSize: Int
 
