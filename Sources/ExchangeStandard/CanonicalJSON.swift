@@ -145,24 +145,28 @@ public struct CanonicalJSONWriter {
         bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func optionalString(_ name: StaticString, _ value: String?, first: inout Bool) {
+    /// `"name":"value"`, nothing when `value` is nil (as `JSONEncoder` omits an absent optional).
+    public mutating func optionalString(_ name: StaticString, _ value: String?, first: inout Bool) {
         guard let value else { return }
         key(name, first: &first)
         string(value)
     }
 
-    mutating func stringField(_ name: StaticString, _ value: String, first: inout Bool) {
+    /// `"name":"value"`.
+    public mutating func stringField(_ name: StaticString, _ value: String, first: inout Bool) {
         key(name, first: &first)
         string(value)
     }
 
-    mutating func dateField(_ name: StaticString, _ value: LocalDate?, first: inout Bool) {
+    /// `"name":"yyyy-MM-dd"`, nothing when `value` is nil.
+    public mutating func dateField(_ name: StaticString, _ value: LocalDate?, first: inout Bool) {
         guard let value else { return }
         key(name, first: &first)
         date(value)
     }
 
-    mutating func array<Element>(_ name: StaticString, _ values: [Element]?, first: inout Bool, _ write: (inout Self, Element) -> Void) {
+    /// `"name":[…]`, each element by `write`; nothing when `values` is nil.
+    public mutating func array<Element>(_ name: StaticString, _ values: [Element]?, first: inout Bool, _ write: (inout Self, Element) -> Void) {
         guard let values else { return }
         key(name, first: &first)
         beginArray()

@@ -30,6 +30,11 @@ enum StoreJSON {
         String(decoding: record.canonicalJSON, as: UTF8.self)
     }
 
+    /// Receipts too: one per batch, encoded while the batch holds the store's write lock.
+    static func encode(_ receipt: BatchReceipt) throws -> Data {
+        receipt.canonicalJSON
+    }
+
     static func decode<Value: Decodable>(_ type: Value.Type, fromText text: String) throws -> Value {
         try decode(type, from: Data(text.utf8))
     }
