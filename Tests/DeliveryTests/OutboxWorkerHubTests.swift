@@ -29,7 +29,8 @@ struct OutboxWorkerHubTests {
         try await hub.withServer { baseURL in
             for fault in faults { await hub.inject(fault) }
             try await withHTTPClient { client in
-                let endpoint = loopbackEndpoint(baseURL, total: .milliseconds(500))
+                // Below the 1.2 s of the slow-answer faults, with room for a loaded machine's own delays.
+                let endpoint = loopbackEndpoint(baseURL, total: .milliseconds(900))
                 let worker = harness.worker(.tradingHub(HubDeliveryProtocol(endpoint: endpoint)), client: client)
                 try await harness.runUntilSettled(worker)
             }

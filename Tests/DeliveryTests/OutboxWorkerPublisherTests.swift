@@ -67,7 +67,8 @@ struct OutboxWorkerPublisherTests {
         try await standIn.withServer { baseURL in
             for fault in faults { await standIn.inject(fault) }
             try await withHTTPClient { client in
-                let endpoint = loopbackEndpoint(baseURL, total: .milliseconds(500))
+                // Below the 1.2 s of the slow-answer faults, with room for a loaded machine's own delays.
+                let endpoint = loopbackEndpoint(baseURL, total: .milliseconds(900))
                 let worker = harness.worker(.creditZhejiang(PublisherDeliveryProtocol(endpoint: endpoint)), client: client)
                 try await harness.runUntilSettled(worker)
             }

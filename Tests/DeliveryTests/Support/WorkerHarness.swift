@@ -19,7 +19,9 @@ struct WorkerHarness {
             leaseSeconds: 60,
             idlePollInterval: .milliseconds(20),
             queueErrorPause: .milliseconds(50),
-            retry: RetryPolicy(baseDelay: .milliseconds(20), maximumDelay: .milliseconds(200), maximumAttempts: 8, maximumRetryAfter: .seconds(5)),
+            // 20 attempts: a fault test spends up to five on its faults, and on a loaded CI machine timeouts of its
+            // own came on top (8 were used up once: a dead letter where none was expected).
+            retry: RetryPolicy(baseDelay: .milliseconds(20), maximumDelay: .milliseconds(200), maximumAttempts: 20, maximumRetryAfter: .seconds(5)),
             health: .init(failureThreshold: failureThreshold, initialPause: .milliseconds(50), maximumPause: .milliseconds(200))
         )
     }
