@@ -84,20 +84,26 @@ public struct USCC: Hashable, Sendable, CustomStringConvertible {
         return table
     }()
 
-    /// Both check characters right, computed on the UTF-8 bytes.
+    /// Both check characters right, computed on the UTF-8 bytes in place: the code of every party of every record
+    /// is checked, and copying its bytes and their values into two arrays was two allocations per check.
     private static func isValidASCII(_ code: String) -> Bool {
         guard code.utf8.count == 18 else { return false }
-        let bytes = Array(code.utf8)
-        var values = [Int](repeating: 0, count: 18)
-        for (offset, byte) in bytes.enumerated() {
-            guard byte < 128 else { return false }
-            let index = alphabetIndex[Int(byte)]
-            guard index >= 0 else { return false }
-            values[offset] = Int(index)
-        }
+        if let valid = code.utf8.withContiguousStorageIfAvailable(isValidASCII) { return valid }
+        return Array(code.utf8).withUnsafeBufferPointer(isValidASCII)
+    }
+
+    private static func isValidASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 18 else { return false }
         var sum = 0
-        for offset in 0..<17 { sum += values[offset] * weights[offset] }
-        guard values[17] == (31 - sum % 31) % 31 else { return false }
+        var last = 0
+        for offset in 0..<18 {
+            let byte = bytes[offset]
+            guard byte < 128 else { return false }
+            let index = Int(alphabetIndex[Int(byte)])
+            guard index >= 0 else { return false }
+            if offset < 17 { sum += index * weights[offset] } else { last = index }
+        }
+        guard last == (31 - sum % 31) % 31 else { return false }
         var organizationSum = 0
         for offset in 0..<8 {
             // Alphabet letters are upper case: their GB 11714 value is the letter's place from A (10).

@@ -176,4 +176,32 @@ struct USCCTests {
         }
         return tokens
     }
+
+    /// `validate` confirms valid codes on their bytes and explains the others on characters: both paths must agree
+    /// on every code. The reference here recomputes both check characters from the published weights; a failure
+    /// prints the code.
+    @Test("the byte-level check agrees with the rules on 20,000 random codes, about half of them valid")
+    func byteCheckAgreesWithTheRules() {
+        var generator = SystemRandomNumberGenerator()
+        var valid = 0
+        for round in 0..<20_000 {
+            var characters = (0..<17).map { _ in USCC.alphabet.randomElement(using: &generator)! }
+            if round % 2 == 0, let organization = USCC.organizationCodeCheckCharacter(characters[8..<16]) {
+                characters[16] = organization
+            }
+            let sum = zip(characters, USCC.weights).reduce(0) { $0 + USCC.alphabet.firstIndex(of: $1.0)! * $1.1 }
+            let check = USCC.alphabet[(31 - sum % 31) % 31]
+            // Every fourth code gets a wrong final character, every eighth a character outside the alphabet.
+            var last = check
+            if round % 4 == 3 { last = USCC.alphabet[(USCC.alphabet.firstIndex(of: check)! + 1) % USCC.alphabet.count] }
+            if round % 8 == 5 { characters[Int.random(in: 0..<17, using: &generator)] = "O" }
+            let code = String(characters) + String(last)
+            let expected =
+                characters.allSatisfy(USCC.alphabet.contains) && last == check
+                && USCC.organizationCodeCheckCharacter(characters[8..<16]) == characters[16]
+            #expect(USCC.isValid(code) == expected, "\(code)")
+            if expected { valid += 1 }
+        }
+        #expect(valid >= 10_000)
+    }
 }

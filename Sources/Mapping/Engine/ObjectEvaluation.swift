@@ -125,21 +125,18 @@ struct ObjectEvaluator {
     /// ``evaluate(_:in:path:)`` appending to `instances`, where `path` gets the instance's index in them: appending
     /// one list to another copied every instance (and retained all it holds), then destroyed the original.
     mutating func evaluate(_ spec: ObjectSpec, in scope: PathScope, into instances: inout [ObjectValues], path: (Int) -> InstancePath) {
-        var scopes: [PathScope] = []
-        if let forEach = spec.forEach {
-            for item in forEach.evaluate(in: scope) {
-                guard case .element(let element) = item else { continue }
-                var inner = scope.with(context: element)
-                if let name = spec.bindAs { inner.variables[name] = [item] }
-                scopes.append(inner)
+        // Each scope is evaluated as it is made: collecting them first was an array per object of every record.
+        guard let forEach = spec.forEach else {
+            if spec.when.map({ evaluator.holds($0, in: scope) }) ?? true {
+                instances.append(evaluateInstance(spec, in: scope, path: path(instances.count)))
             }
-        } else {
-            scopes = [scope]
+            return
         }
-        if let when = spec.when {
-            scopes = scopes.filter { evaluator.holds(when, in: $0) }
-        }
-        for inner in scopes {
+        for item in forEach.evaluate(in: scope) {
+            guard case .element(let element) = item else { continue }
+            var inner = scope.with(context: element)
+            if let name = spec.bindAs { inner.variables[name] = [item] }
+            if let when = spec.when, !evaluator.holds(when, in: inner) { continue }
             instances.append(evaluateInstance(spec, in: inner, path: path(instances.count)))
         }
     }

@@ -106,7 +106,27 @@ struct ValueEvaluator {
                 return evaluation
             }
         }
-        var items = sourceItems(expression, in: scope, field: field(), evaluation: &evaluation)
+        var items: [Item]
+        switch expression.source {
+        case .constant(let value) where expression.transforms.split == nil:
+            // A constant is one item: no array for it (constants fill a role or a kind in most objects).
+            finishSingle(Item(text: value, owner: nil), expression, scope: scope, field: field(), evaluation: &evaluation)
+            return evaluation
+        case .firstOf, .cases:
+            let chosen = chosenPart(expression, in: scope, field: field())
+            if let chosen {
+                evaluation.problems += chosen.problems
+                evaluation.origin = chosen.origin
+            }
+            if expression.transforms.split == nil && (chosen?.values.count ?? 0) <= 1 {
+                let item = chosen?.first.map { Item(text: $0.text, owner: nil) }
+                finishSingle(item, expression, scope: scope, field: field(), evaluation: &evaluation)
+                return evaluation
+            }
+            items = chosen?.values.map { Item(text: $0.text, owner: nil) } ?? []
+        case .constant, .path, .concat:
+            items = sourceItems(expression, in: scope, field: field(), evaluation: &evaluation)
+        }
         if evaluation.origin == nil, let owner = items.first?.owner { evaluation.origin = scope.tree.position(owner) }
 
         // Transforms read in place from the expression: copying the chain retained every part of it.
@@ -215,23 +235,27 @@ struct ValueEvaluator {
                 if owner == nil, case .path(let path) = part.source { owner = path.evaluate(in: scope).first?.owner }
             }
             return [Item(text: text, owner: owner)]
+        case .firstOf, .cases:
+            preconditionFailure("ValueEvaluator: first/cases are evaluated through chosenPart")
+        }
+    }
+
+    /// The evaluation of the part a `first` or `cases` expression takes, whose problems and origin are the
+    /// expression's: the first part with values, or the value of the first case whose condition holds (else the
+    /// `else` value). Nil when no part is taken.
+    private func chosenPart(_ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String) -> Evaluation? {
+        switch expression.source {
         case .firstOf(let parts):
             for part in parts {
                 let result = evaluate(part, in: scope, field: field())
-                if !result.values.isEmpty {
-                    evaluation.problems += result.problems
-                    evaluation.origin = result.origin
-                    return result.values.map { Item(text: $0.text, owner: nil) }
-                }
+                if !result.values.isEmpty { return result }
             }
-            return []
+            return nil
         case .cases(let cases, let otherwise):
             let chosen = cases.first { holds($0.condition, in: scope) }?.value ?? otherwise
-            guard let chosen else { return [] }
-            let result = evaluate(chosen, in: scope, field: field())
-            evaluation.problems += result.problems
-            evaluation.origin = result.origin
-            return result.values.map { Item(text: $0.text, owner: nil) }
+            return chosen.map { evaluate($0, in: scope, field: field()) }
+        case .constant, .path, .concat:
+            return nil
         }
     }
 
@@ -300,13 +324,13 @@ struct ValueEvaluator {
     func holds(_ condition: Condition, in scope: PathScope) -> Bool {
         switch condition {
         case .equals(let subject, let expected):
-            return texts(subject, scope).contains(expected)
+            return values(subject, scope).contains { $0.text == expected }
         case .oneOf(let subject, let options):
-            return texts(subject, scope).contains { options.contains($0) }
+            return values(subject, scope).contains { options.contains($0.text) }
         case .exists(let subject, let flag):
-            return texts(subject, scope).isEmpty != flag
+            return values(subject, scope).isEmpty != flag
         case .matches(let subject, let pattern):
-            return texts(subject, scope).contains { pattern.matches($0) }
+            return values(subject, scope).contains { pattern.matches($0.text) }
         case .all(let parts):
             return parts.allSatisfy { holds($0, in: scope) }
         case .any(let parts):
@@ -316,7 +340,9 @@ struct ValueEvaluator {
         }
     }
 
-    private func texts(_ expression: ValueExpression, _ scope: PathScope) -> [String] {
-        evaluate(expression, in: scope, field: "when").values.map(\.text)
+    /// A condition's subject, its values read in place (mapping them to an array of texts was an allocation per
+    /// condition of every record).
+    private func values(_ expression: ValueExpression, _ scope: PathScope) -> FieldValues {
+        evaluate(expression, in: scope, field: "when").values
     }
 }

@@ -52,7 +52,11 @@ final class NameRegistry: @unchecked Sendable {
 ///
 /// Streamed records number their element names in the reader's table (`XMLNameTable`): those are resolved by
 /// index, once per name and table, without hashing the name for every element of every record.
+///
+/// It also keeps the part of the last `RecordTree` built through it that the record's ancestors make, whose name
+/// ids it resolved: the next record below the same ancestors reuses it.
 struct NameLookupCache {
+    var lastAncestorPart: RecordTree.AncestorPart?
     private var cache: [XMLQualifiedName: Int32] = [:]
     private var generation: Int32 = -1
     /// Registry ids by index in the table of `lineage`; `unresolved` where not looked up yet.

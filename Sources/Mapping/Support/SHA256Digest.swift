@@ -36,13 +36,16 @@ public enum SHA256Digest {
         let offset = marker == nil ? 0 : 1
         return String(unsafeUninitializedCapacity: offset + count) { buffer in
             if let marker { buffer[0] = marker }
-            digits.withUTF8Buffer { digits in
-                var index = offset
-                for byte in digest {
-                    guard index < offset + count else { break }
-                    buffer[index] = digits[Int(byte >> 4)]
-                    if index + 1 < offset + count { buffer[index + 1] = digits[Int(byte & 0x0F)] }
-                    index += 2
+            // The digest's bytes read in place: iterating the digest allocated an iterator per id.
+            digest.withUnsafeBytes { bytes in
+                digits.withUTF8Buffer { digits in
+                    var index = offset
+                    for byte in bytes {
+                        guard index < offset + count else { break }
+                        buffer[index] = digits[Int(byte >> 4)]
+                        if index + 1 < offset + count { buffer[index + 1] = digits[Int(byte & 0x0F)] }
+                        index += 2
+                    }
                 }
             }
             return offset + count
