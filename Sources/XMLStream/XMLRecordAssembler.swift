@@ -25,6 +25,10 @@ struct XMLRecordAssembler {
     private var openInRecord: [Int32] = []
     private var recordPatternIndex = 0
     private var recordAncestors: [XMLElementNode] = []
+    /// The ancestors handed to the last record, while no open element outside records has changed since: the
+    /// records of a batch nearly all share them, and one array for all is one allocation instead of one per record
+    /// (the mapping side then also recognises them at once).
+    private var sharedAncestors: [XMLElementNode]?
     private var recordBytes = 0
     private var contextBytes = 0
     private(set) var recordCount = 0
@@ -136,7 +140,8 @@ struct XMLRecordAssembler {
                 context[context.count - 1].hasElementChildren = true
                 context[context.count - 1].containsRecord = true
             }
-            recordAncestors = context.map(\.node)
+            if sharedAncestors == nil { sharedAncestors = context.map(\.node) }
+            recordAncestors = sharedAncestors ?? []
             recordPatternIndex = index
             recordBytes = 0
             try addRecordBytes(cost, at: position)
@@ -148,6 +153,7 @@ struct XMLRecordAssembler {
         if !context.isEmpty { context[context.count - 1].hasElementChildren = true }
         let element = XMLElementNode(name: name, prefix: prefix, attributes: attributes, children: [], position: position)
         context.append(Frame(node: element, retainedBytes: cost))
+        sharedAncestors = nil
     }
 
     mutating func endElement() throws(XMLStreamError) {
@@ -169,6 +175,7 @@ struct XMLRecordAssembler {
         }
 
         guard let frame = context.popLast() else { return }
+        sharedAncestors = nil
         path.removeLast()
         guard !context.isEmpty else {
             closedRoot = frame.node
@@ -231,6 +238,7 @@ struct XMLRecordAssembler {
             try addContextBytes(cost, at: context[index].node.position)
             context[index].retainedBytes += cost
             context[index].node.children.append(.text(text))
+            sharedAncestors = nil
         }
     }
 

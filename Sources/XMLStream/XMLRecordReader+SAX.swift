@@ -121,9 +121,10 @@ extension XMLRecordReader {
         let position = startTagPosition()
         do throws(XMLStreamError) {
             try assembler.admitElement(named: name, attributeCount: attributeCount + namespaceCount, at: position)
-            var list: [XMLAttributeNode] = []
+            // Converted into the reader's scratch list, whose storage is kept between elements: the assembler copies
+            // the attributes into the record (a list per element was an allocation per element with attributes).
+            attributeScratch.removeAll(keepingCapacity: true)
             if let attributes, attributeCount > 0 {
-                list.reserveCapacity(attributeCount)
                 // libxml2 passes five pointers per attribute: local name, prefix, URI, value start, value end.
                 for index in 0..<attributeCount {
                     let entry = attributes + 5 * index
@@ -137,10 +138,11 @@ extension XMLRecordReader {
                             position: position)
                     }
                     let value = Self.attributeValue(UnsafeBufferPointer(start: start, count: length))
-                    list.append(XMLAttributeNode(name: attributeName, prefix: entry[1].map(interned), value: value))
+                    attributeScratch.append(XMLAttributeNode(name: attributeName, prefix: entry[1].map(interned), value: value))
                 }
             }
-            try assembler.startElement(name: name, nameIndex: nameIndex, prefix: prefix.map(interned), attributes: list, position: position)
+            try assembler.startElement(
+                name: name, nameIndex: nameIndex, prefix: prefix.map(interned), attributes: attributeScratch, position: position)
         } catch {
             raise(error)
         }

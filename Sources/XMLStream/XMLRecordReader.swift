@@ -69,6 +69,8 @@ public final class XMLRecordReader {
     @exclusivity(unchecked) var tagScan = PendingTagScan()
     /// The last start tag's position, from which the next ones are counted.
     @exclusivity(unchecked) var anchor: PositionAnchor?
+    /// The attributes of the start tag being reported (see `startElement`).
+    @exclusivity(unchecked) var attributeScratch: [XMLAttributeNode] = []
 
     public init(recordPatterns: [XMLPathPattern], limits: XMLStreamLimits = XMLStreamLimits()) {
         _ = Self.initializeLibxml2

@@ -57,4 +57,25 @@ struct NameRegistryTests {
             }
         }
     }
+    @Test("trees built through one cache read their own ancestors, reused only while they are the same")
+    func ancestorsPerRecord() throws {
+        let project = try PathParser.parse("../项目编号", bindings: NamespaceBindings())
+        let batch = try PathParser.parse("/批次/@批次号", bindings: NamespaceBindings())
+        let reader = XMLRecordReader(
+            recordPatterns: [XMLPathPattern(steps: [.child(XMLQualifiedName("批次")), .child(XMLQualifiedName("项目")), .child(XMLQualifiedName("公告"))])])
+        let records = try reader.feed(
+            Array(
+                """
+                <批次 批次号="B1"><项目><项目编号>P1</项目编号><公告/><公告/></项目>\
+                <项目><项目编号>P2</项目编号><公告/></项目></批次>
+                """.utf8)) + reader.finish()
+        var names = NameLookupCache()
+        let read = records.map { record in
+            let scope = PathScope(record: RecordTree(record, names: &names))
+            return (project.strings(in: scope), batch.strings(in: scope))
+        }
+        #expect(read.map(\.0) == [["P1"], ["P1"], ["P2"]])
+        #expect(read.allSatisfy { $0.1 == ["B1"] })
+        #expect(names.lastAncestorPart?.ancestors == records[2].ancestors)
+    }
 }

@@ -36,6 +36,35 @@ import XMLStream
         #expect(other.records.map { $0.element.attribute(XMLQualifiedName("n")) } == ["5"])
     }
 
+    /// The assembler hands consecutive records one shared ancestors array while nothing outside records changes:
+    /// every change (an element opened or closed, text or a captured element added) must start a new one.
+    @Test func ancestorsFollowEveryChangeOfTheContextBetweenRecords() throws {
+        let result = try read(
+            """
+            <batch no="1"><project><code>P1</code><bid/><bid/>text<bid/><section><name>S1</name><bid/></section>\
+            <bid/></project><project><code>P2</code><bid/></project><bid/></batch>
+            """,
+            patterns: ["//bid"])
+        let contexts = result.records.map { record in
+            record.ancestors.map { ancestor in
+                ancestor.name.localName + "(" + ancestor.childElements.map { $0.name.localName + ":" + $0.deepText }.joined(separator: ",")
+                    + (ancestor.text.isEmpty ? "" : " '" + ancestor.text + "'") + ")"
+            }.joined(separator: "/")
+        }
+        #expect(
+            contexts == [
+                "batch()/project(code:P1)",
+                "batch()/project(code:P1)",
+                "batch()/project(code:P1 'text')",
+                "batch()/project(code:P1 'text')/section(name:S1)",
+                // A section that held records is not context: what it held besides them belonged to them.
+                "batch()/project(code:P1 'text')",
+                "batch()/project(code:P2)",
+                "batch()",
+            ])
+        #expect(result.records.allSatisfy { $0.ancestors.first?.attribute(XMLQualifiedName("no")) == "1" })
+    }
+
     @Test func firstMatchingPatternWinsAndRecordsDoNotNest() throws {
         let result = try read(
             "<batch><record><record><id>inner</id></record></record><other/></batch>",
