@@ -73,7 +73,7 @@ extension GatewayApplication {
         _ provenance: VersionProvenance, facts: [(String, HTML)], deliveries: [OutboxEntry], json: Data, _ visit: ConsoleVisit
     ) -> HTML {
         let rows: [HTML] = facts.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }
-        let trace = (try? JSONDecoder().decode([TraceEntry].self, from: provenance.trace)) ?? []
+        let trace = StoredTrace.decode(provenance.trace) ?? []
         let traceRows: [HTML] = trace.map {
             "<tr><td><code>\($0.field)</code></td><td><code>\($0.source)</code></td><td class=\"mono\">\($0.rule)</td><td class=\"mono\">\($0.at ?? "")</td></tr>"
         }

@@ -44,7 +44,7 @@ public struct DeadLetterRemapper: Sendable {
                         outcome.failed[entry.id] = "the current mapping rejects or no longer produces \(entry.recordId)"
                         continue
                     }
-                    let trace = (try? JSONEncoder().encode(record.trace)) ?? Data("[]".utf8)
+                    let trace = Data(StoredTrace.encode(record.trace))
                     let replacement: RecordVersionReplacement
                     switch entry.destination {
                     case .hub:

@@ -1,11 +1,21 @@
 import ExchangeStandard
 import Foundation
+import Mapping
 import Store
 
 /// The operator API's JSON shapes, built from store reads.
 enum GatewayJSON {
     static func decode(_ data: Data) -> JSONValue {
         (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null
+    }
+
+    /// A stored trace as the API shows it, whichever form it was stored in: an array of entry objects, as
+    /// `translate --trace` prints them.
+    static func trace(_ data: Data) -> JSONValue {
+        guard let entries = StoredTrace.decode(data) else { return decode(data) }
+        var writer = CanonicalJSONWriter(capacity: 96 * max(entries.count, 1))
+        TraceEntry.write(entries, to: &writer)
+        return decode(Data(writer.bytes))
     }
 
     static func deliveries(_ entries: [OutboxEntry]) -> JSONValue {
@@ -46,7 +56,7 @@ enum GatewayJSON {
             "versions": .array(
                 versions.map { version in
                     .object([
-                        "record": decode(version.json), "trace": decode(version.provenance.trace), "batchId": .string(version.provenance.batchId),
+                        "record": decode(version.json), "trace": trace(version.provenance.trace), "batchId": .string(version.provenance.batchId),
                         "mappingVersion": .string(version.provenance.mappingVersion), "deliveries": deliveries(version.deliveries),
                     ])
                 }),

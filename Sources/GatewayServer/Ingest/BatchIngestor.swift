@@ -296,10 +296,9 @@ public struct BatchIngestor: Sendable {
 
 extension BatchIngestor {
     /// A record's trace as stored beside it: a JSON array of entries, written without `JSONEncoder` (once per record).
+    /// The trace as the store keeps it (`StoredTrace`'s compact form).
     static func traceJSON(_ trace: [TraceEntry]) -> Data {
-        var writer = CanonicalJSONWriter(capacity: 64 * max(trace.count, 1))
-        TraceEntry.write(trace, to: &writer)
-        return Data(writer.bytes)
+        Data(StoredTrace.encode(trace))
     }
 }
 

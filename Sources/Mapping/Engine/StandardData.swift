@@ -39,6 +39,13 @@ public struct TraceEntry: Hashable, Sendable, Codable {
     /// `line:column` in the input of the element the value came from; nil for constants.
     public var at: String?
 
+    public init(field: String, rule: String, source: String, at: String?) {
+        self.field = field
+        self.rule = rule
+        self.source = source
+        self.at = at
+    }
+
     /// A whole trace as a JSON array: how `translate --trace` prints it and the gateway stores it.
     public static func write(_ trace: [TraceEntry], to writer: inout CanonicalJSONWriter) {
         writer.beginArray()
