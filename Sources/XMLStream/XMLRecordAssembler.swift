@@ -140,8 +140,9 @@ struct XMLRecordAssembler {
                 context[context.count - 1].hasElementChildren = true
                 context[context.count - 1].containsRecord = true
             }
-            if sharedAncestors == nil { sharedAncestors = context.map(\.node) }
-            recordAncestors = sharedAncestors ?? []
+            let ancestors = sharedAncestors ?? context.map(\.node)
+            sharedAncestors = ancestors
+            recordAncestors = ancestors
             recordPatternIndex = index
             recordBytes = 0
             try addRecordBytes(cost, at: position)

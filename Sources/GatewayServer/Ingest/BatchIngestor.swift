@@ -295,8 +295,7 @@ public struct BatchIngestor: Sendable {
 }
 
 extension BatchIngestor {
-    /// A record's trace as stored beside it: a JSON array of entries, written without `JSONEncoder` (once per record).
-    /// The trace as the store keeps it (`StoredTrace`'s compact form).
+    /// A record's trace as stored beside it: `StoredTrace`'s compact JSON, written without `JSONEncoder` (once per record).
     static func traceJSON(_ trace: [TraceEntry]) -> Data {
         Data(StoredTrace.encode(trace))
     }

@@ -46,7 +46,8 @@ public struct TraceEntry: Hashable, Sendable, Codable {
         self.at = at
     }
 
-    /// A whole trace as a JSON array: how `translate --trace` prints it and the gateway stores it.
+    /// A whole trace as a JSON array: how `translate --trace` prints it and the operator API shows it (the gateway
+    /// stores it compact, see `StoredTrace`).
     public static func write(_ trace: [TraceEntry], to writer: inout CanonicalJSONWriter) {
         writer.beginArray()
         for (index, entry) in trace.enumerated() {

@@ -100,7 +100,7 @@ public enum StoredTrace {
     }
 
     /// `file` and `line:column` of a rule written `file:line:column`, nil for any other rule text.
-    static func splitRule(_ rule: String) -> (file: String, position: String)? {
+    private static func splitRule(_ rule: String) -> (file: String, position: String)? {
         let utf8 = rule.utf8
         guard let lastColon = utf8.lastIndex(of: UInt8(ascii: ":")),
             let lineColon = utf8[..<lastColon].lastIndex(of: UInt8(ascii: ":")),
