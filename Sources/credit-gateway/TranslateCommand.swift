@@ -66,10 +66,10 @@ struct TranslateCommand: ParsableCommand {
                 Self.flush(&output)
                 switch error {
                 case .unknownSource:
-                    Console.error(error.description)
+                    Console.error(error.message(in: messageLanguage))
                     throw ExitCode(64)
                 case .unreadable:
-                    Console.error(error.description)
+                    Console.error(error.message(in: messageLanguage))
                     throw ExitCode(66)
                 case .xml(let file, let xmlError):
                     let position = xmlError.position.map { "\($0.line):\($0.column)" } ?? "1:1"

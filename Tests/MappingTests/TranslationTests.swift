@@ -127,6 +127,66 @@ struct TranslationTests {
         }
     }
 
+    @Test("a file that cannot be opened is refused with the C library's reason, in Chinese by default")
+    func unopenableFile() throws {
+        let session = TranslationSession(mappings: try ProjectFiles.loadMappings())
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("missing-\(UUID().uuidString).xml").path
+        let directory = FileManager.default.temporaryDirectory.path
+        for (path, reason) in [(missing, "No such file or directory"), (directory, "Is a directory")] {
+            do {
+                _ = try session.translate(file: path, source: "nb-gpp", receivedAt: "2024-11-22T10:00:00+08:00") { _ in }
+                Issue.record("\(path) was read")
+            } catch {
+                guard case .unreadable(let file, let opening, let actual) = error else {
+                    Issue.record("unexpected \(error)")
+                    continue
+                }
+                #expect(file == path)
+                #expect(opening)
+                #expect(actual == reason)
+                #expect(error.message(in: .chinese) == "\(path)：无法打开文件（\(reason)）")
+                #expect(error.message(in: .english) == "\(path): cannot open the file (\(reason))")
+            }
+        }
+    }
+
+    @Test("a batch several reads long comes out whole and in order")
+    func severalReadsLong() throws {
+        // Copies of a sample's records, each copy's record numbers made its own, past several 256 KiB reads.
+        let sample = try String(contentsOfFile: ProjectFiles.sample("nb-gpp", "NBZC-2024-1120-01.xml"), encoding: .utf8)
+        let open = try #require(sample.range(of: "<公告")), close = try #require(sample.range(of: "</公告>", options: .backwards))
+        let body = String(sample[open.lowerBound..<close.upperBound])
+        let copies = 1 + 800 * 1024 / body.utf8.count
+        var large = String(sample[..<open.lowerBound])
+        for copy in 0..<copies { large += body.replacingOccurrences(of: "<公告编号>", with: "<公告编号>C\(copy)-") + "\n  " }
+        large += sample[close.upperBound...]
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("translate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("large.xml")
+        try Data(large.utf8).write(to: file)
+        #expect(large.utf8.count > 3 * 256 * 1024)
+
+        func sourceIds(_ path: String) throws -> [String] {
+            let session = TranslationSession(mappings: try ProjectFiles.loadMappings())
+            session.tracksVersions = false
+            var ids: [String] = []
+            _ = try session.translate(file: path, source: "nb-gpp", receivedAt: "2024-11-22T10:00:00+08:00") { line in
+                switch line {
+                case .hub(let record, _): ids.append(record.source.recordId)
+                case .credit(let record, _): ids.append(record.source.recordId)
+                case .rejection(let rejection): ids.append(rejection.sourceRecordId ?? "?")
+                case .unchanged(let sourceRecordId, _, _): ids.append(sourceRecordId)
+                }
+            }
+            return ids
+        }
+        let once = try sourceIds(ProjectFiles.sample("nb-gpp", "NBZC-2024-1120-01.xml"))
+        #expect(!once.isEmpty)
+        let expected = (0..<copies).flatMap { copy in once.map { "C\(copy)-\($0)" } }
+        #expect(try sourceIds(file.path) == expected)
+    }
+
     @Test("the CLI exits 65 with file:line:column for malformed XML and 0 with JSON lines otherwise")
     func commandLine() throws {
         let binary = ProjectFiles.root.appendingPathComponent(".build/debug/credit-gateway")
@@ -172,6 +232,17 @@ struct TranslationTests {
         let refused = try run(["translate", "--source", "zj-mining", "--mappings", ProjectFiles.mappings, bad.path])
         #expect(refused.0 == 65)
         #expect(refused.2.hasPrefix("\(bad.path):1:"))
+
+        let missing = bad.path + ".missing"
+        let unopenable = try run(["translate", "--source", "zj-mining", "--mappings", ProjectFiles.mappings, missing])
+        #expect(unopenable.0 == 66)
+        #expect(unopenable.2.contains("\(missing)：无法打开文件（No such file or directory）"))
+        let unopenableInEnglish = try run(["translate", "--source", "zj-mining", "--mappings", ProjectFiles.mappings, "--lang", "en", missing])
+        #expect(unopenableInEnglish.0 == 66)
+        #expect(unopenableInEnglish.2.contains("\(missing): cannot open the file (No such file or directory)"))
+        let unknown = try run(["translate", "--source", "nowhere", "--mappings", ProjectFiles.mappings, bad.path])
+        #expect(unknown.0 == 64)
+        #expect(unknown.2.contains("没有来源系统“nowhere”的映射文件"))
 
         let check = try run(["mappings", "check", ProjectFiles.mappings, "--lang", "en"])
         #expect(check.0 == 0)

@@ -67,15 +67,25 @@ public final class TranslationSession {
 
     public enum Failure: Error, CustomStringConvertible {
         case unknownSource(String, known: [String])
-        case unreadable(String, String)
+        /// The file could not be opened (`opening`) or failed while being read; `reason` is the C library's.
+        case unreadable(String, opening: Bool, reason: String)
         case xml(file: String, XMLStreamError)
 
-        public var description: String {
-            switch self {
-            case .unknownSource(let source, let known):
+        public var description: String { message(in: .english) }
+
+        /// The message for the console: Chinese by default, English on request (XML errors carry their own
+        /// wording, and the command prefixes the Chinese name of their kind).
+        public func message(in language: MessageLanguage) -> String {
+            switch (self, language) {
+            case (.unknownSource(let source, let known), .english):
                 "no mapping for source system '\(source)' (known: \(known.joined(separator: ", ")))"
-            case .unreadable(let file, let reason): "\(file): \(reason)"
-            case .xml(let file, let error):
+            case (.unknownSource(let source, let known), .chinese):
+                "没有来源系统“\(source)”的映射文件（已有：\(known.joined(separator: "、"))）"
+            case (.unreadable(let file, let opening, let reason), .english):
+                "\(file): cannot \(opening ? "open" : "read") the file (\(reason))"
+            case (.unreadable(let file, let opening, let reason), .chinese):
+                "\(file)：无法\(opening ? "打开" : "读取")文件（\(reason)）"
+            case (.xml(let file, let error), _):
                 "\(file):\(error.position?.line ?? 0):\(error.position?.column ?? 0): \(error.message) [\(error.code)]"
             }
         }
@@ -142,21 +152,24 @@ public final class TranslationSession {
     /// Reads the file in chunks into `feed`, then `finish`; after an XML error, `drain` hands out what was read
     /// before it (as when records are mapped one by one) and the error is thrown.
     private func stream(
-        file path: String, translator: BatchTranslator, feed: (Data) throws(XMLStreamError) -> Void,
+        file path: String, translator: BatchTranslator, feed: (UnsafeBufferPointer<UInt8>) throws(XMLStreamError) -> Void,
         finish: () throws(XMLStreamError) -> Void, drain: () -> Void
     ) throws(Failure) -> BatchInfo {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path, "cannot open the file") }
-        defer { try? handle.close() }
-        do throws(XMLStreamError) {
-            while true {
-                let chunk = handle.readData(ofLength: 64 * 1024)
-                if chunk.isEmpty { break }
-                try feed(chunk)
-            }
-            try finish()
+        let reader: FileChunkReader
+        do throws(FileChunkReader.Failure) {
+            reader = try FileChunkReader(path: path)
+        } catch {
+            throw .unreadable(path, opening: true, reason: error.reason)
+        }
+        do throws(FileChunkReader.ChunkError<XMLStreamError>) {
+            try reader.forEachChunk(feed)
+            do throws(XMLStreamError) { try finish() } catch { throw .body(error) }
         } catch {
             drain()
-            throw .xml(file: path, error)
+            switch error {
+            case .read(let failure): throw .unreadable(path, opening: false, reason: failure.reason)
+            case .body(let error): throw .xml(file: path, error)
+            }
         }
         return translator.batchInfo
     }
