@@ -46,11 +46,12 @@ public struct XMLRecordNodes: Sendable {
 
     public var count: Int { nodes.count }
 
-    init(reservingCapacity capacity: Int) {
+    init(reservingCapacity capacity: Int, attributes attributeCapacity: Int = 0) {
         nodes.reserveCapacity(capacity)
         prefixes.reserveCapacity(capacity)
         positions.reserveCapacity(capacity)
         ownTexts.reserveCapacity(capacity)
+        if attributeCapacity > 0 { attributes.reserveCapacity(attributeCapacity) }
     }
 
     /// The nodes of a value tree (a record built in code, or a record with parts removed).
