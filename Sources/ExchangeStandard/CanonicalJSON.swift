@@ -176,11 +176,6 @@ public struct CanonicalJSONWriter {
         }
         endArray()
     }
-
-    /// Dictionary keys in UTF-8 byte order, which is the order `JSONEncoder`'s `.sortedKeys` gives.
-    static func sortedKeys<Value>(_ dictionary: [String: Value]) -> [String] {
-        dictionary.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    }
 }
 
 // MARK: - Values
@@ -202,9 +197,16 @@ extension CanonicalJSONWriter {
         case .object(let members):
             beginObject()
             var first = true
-            for name in Self.sortedKeys(members) {
+            if members.count == 1, let (name, member) = members.first {
+                // The usual free-fields object has one member: nothing to sort (sorting allocated a key list per record).
                 dynamicKey(name, first: &first)
-                write(members[name]!)
+                write(member)
+            } else {
+                // Keys in UTF-8 byte order, the order `JSONEncoder`'s `.sortedKeys` gives.
+                for (name, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                    dynamicKey(name, first: &first)
+                    write(member)
+                }
             }
             endObject()
         }
