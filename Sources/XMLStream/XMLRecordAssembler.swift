@@ -20,6 +20,9 @@ struct XMLRecordAssembler {
     private var context: [Frame] = []
     /// Their names, kept alongside for pattern matching.
     private var path: [XMLQualifiedName] = []
+    /// Counts the changes of `path`, and the pattern the last element opened outside records matched there.
+    private var pathVersion = 0
+    private var lastPatternMatch: (pathVersion: Int, nameTableGeneration: Int, nameIndex: Int32, pattern: Int?)?
     /// The record being read, and its open elements (indices into it), record element first; empty between records.
     private var record = XMLRecordNodes(reservingCapacity: 32)
     private var openInRecord: [Int32] = []
@@ -47,8 +50,7 @@ struct XMLRecordAssembler {
     private static let maxNames = 4096
 
     /// Character data since the last tag, merged across text, CDATA and comments.
-    private var pendingText: [UInt8] = []
-    private var pendingTextIsWhitespace = true
+    private let pendingText = TextAccumulator()
 
     private var closedRoot: XMLElementNode?
     /// The root element's name and attributes when the root itself is a record.
@@ -137,9 +139,7 @@ struct XMLRecordAssembler {
         }
 
         rootStarted = true
-        path.append(name)
-        if let index = patterns.firstIndex(where: { $0.matches(path) }) {
-            path.removeLast()
+        if let index = recordPattern(named: name, nameIndex: nameIndex) {
             recordCount += 1
             if recordCount > limits.maxRecords {
                 throw XMLStreamError(code: .recordLimit, message: "the batch has more than \(limits.maxRecords) records", position: position)
@@ -162,6 +162,8 @@ struct XMLRecordAssembler {
             return
         }
 
+        path.append(name)
+        pathVersion += 1
         try addContextBytes(cost, at: position)
         if !context.isEmpty { context[context.count - 1].hasElementChildren = true }
         let element = XMLElementNode(name: name, prefix: prefix, attributes: attributes, children: [], position: position)
@@ -191,6 +193,7 @@ struct XMLRecordAssembler {
         guard let frame = context.popLast() else { return }
         sharedAncestors = nil
         path.removeLast()
+        pathVersion += 1
         guard !context.isEmpty else {
             closedRoot = frame.node
             return
@@ -215,22 +218,32 @@ struct XMLRecordAssembler {
                 code: .textLimit, message: "a text run in <\(owner.name)> is longer than \(limits.maxTextNodeBytes) bytes",
                 position: owner.position)
         }
-        if pendingTextIsWhitespace {
-            pendingTextIsWhitespace = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
-        }
-        pendingText.append(contentsOf: bytes)
+        pendingText.append(bytes)
     }
 
     // MARK: - Internals
+
+    /// The record pattern an element opened outside records matches, if any. Records are siblings, nearly always
+    /// under the same open elements: the answer for the last name is kept until an element outside records opens or
+    /// closes (matching every pattern for every record was a twentieth of the assembler's time, make bench-profile).
+    private mutating func recordPattern(named name: XMLQualifiedName, nameIndex: Int32) -> Int? {
+        if let last = lastPatternMatch, last.pathVersion == pathVersion, last.nameIndex == nameIndex,
+            last.nameTableGeneration == nameTableGeneration
+        {
+            return last.pattern
+        }
+        path.append(name)
+        defer { path.removeLast() }
+        let pattern = patterns.firstIndex { $0.matches(path) }
+        lastPatternMatch = (pathVersion, nameTableGeneration, nameIndex, pattern)
+        return pattern
+    }
 
     /// Whitespace-only runs next to child elements are layout and are dropped; any other run,
     /// and whitespace that is an element's whole content, is kept verbatim.
     private mutating func flushText(closingElement: Bool) throws(XMLStreamError) {
         guard !pendingText.isEmpty else { return }
-        defer {
-            pendingText.removeAll(keepingCapacity: pendingText.capacity <= 1 << 16)
-            pendingTextIsWhitespace = true
-        }
+        defer { pendingText.removeAll() }
         let openRecordElement = openInRecord.last
         let hasElementChildren: Bool
         if let openRecordElement {
@@ -240,9 +253,9 @@ struct XMLRecordAssembler {
         } else {
             return
         }
-        if pendingTextIsWhitespace && (!closingElement || hasElementChildren) { return }
+        if pendingText.isWhitespace && (!closingElement || hasElementChildren) { return }
 
-        let text = String(decoding: pendingText, as: UTF8.self)
+        let text = String(decoding: pendingText.bytes, as: UTF8.self)
         let cost = pendingText.count + Self.textOverhead
         if let openRecordElement {
             try addRecordBytes(cost, at: record.positions[0])

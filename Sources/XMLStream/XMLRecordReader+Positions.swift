@@ -26,16 +26,13 @@ extension XMLRecordReader {
         var start = UnsafePointer(cur)
         while start > base && start.pointee != UInt8(ascii: "<") { start -= 1 }
         guard start.pointee == UInt8(ascii: "<") else { return XMLPosition(line: Int(input.line), column: Int(input.col)) }
-
-        var newlines = 0
-        var characters = 0
-        for byte in UnsafeBufferPointer(start: start, count: cur - start) {
-            if byte == 0x0A { newlines += 1 }
-            if byte & 0xC0 != 0x80 { characters += 1 }
+        let position = locate(start, in: input) {
+            // Counted only when there is no anchor to count from (rare): back from libxml2's own line and column.
+            let tag = UnsafeBufferPointer(start: start, count: cur - start)
+            let newlines = tag.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let characters = UTF8Counting.characterCount(start, cur - start)
+            return XMLPosition(line: Int(input.line) - newlines, column: newlines == 0 ? max(Int(input.col) - characters, 1) : 1)
         }
-        let position = locate(
-            start, in: input, fallbackLine: Int(input.line) - newlines,
-            fallbackColumn: newlines == 0 ? max(Int(input.col) - characters, 1) : 1)
         anchor = PositionAnchor(offset: Int(input.consumed) + (start - base), line: position.line, column: position.column)
         return position
     }
@@ -45,14 +42,13 @@ extension XMLRecordReader {
         guard let input = parser?.pointee.input?.pointee, input.buf != nil, let cur = input.cur, input.line == line else {
             return XMLPosition(line: line, column: column)
         }
-        return locate(cur, in: input, fallbackLine: line, fallbackColumn: column)
+        return locate(cur, in: input) { XMLPosition(line: line, column: column) }
     }
 
-    /// The line and column of a byte in libxml2's buffer.
-    private func locate(
-        _ target: UnsafePointer<UInt8>, in input: xmlParserInput, fallbackLine: Int, fallbackColumn: Int
-    ) -> XMLPosition {
-        guard let base = input.base, target >= base else { return XMLPosition(line: fallbackLine, column: fallbackColumn) }
+    /// The line and column of a byte in libxml2's buffer; `fallback` gives them from libxml2's count when the
+    /// reader cannot count them itself (only its line is used when the byte's line starts in the buffer).
+    private func locate(_ target: UnsafePointer<UInt8>, in input: xmlParserInput, fallback: () -> XMLPosition) -> XMLPosition {
+        guard let base = input.base, target >= base else { return fallback() }
         let consumed = Int(input.consumed)
         let offset = consumed + (target - base)
 
@@ -69,12 +65,10 @@ extension XMLRecordReader {
             lineStart -= 1
             if lineStart.pointee & 0xC0 != 0x80 { characters += 1 }
         }
-        if lineStart > base {
-            return XMLPosition(line: fallbackLine, column: characters + 1)
+        if lineStart > base || consumed == 0 {
+            // The line starts in the buffer, or this is the first line.
+            return XMLPosition(line: fallback().line, column: characters + 1)
         }
-        if consumed == 0 {
-            return XMLPosition(line: fallbackLine, column: characters + 1)  // the first line
-        }
-        return XMLPosition(line: fallbackLine, column: fallbackColumn)
+        return fallback()
     }
 }

@@ -123,7 +123,9 @@ extension XMLRecordReader {
             try assembler.admitElement(named: name, attributeCount: attributeCount + namespaceCount, at: position)
             // Converted into the reader's scratch list, whose storage is kept between elements: the assembler copies
             // the attributes into the record (a list per element was an allocation per element with attributes).
-            attributeScratch.removeAll(keepingCapacity: true)
+            // Emptied only when it holds something: most elements have no attributes, and emptying an array goes
+            // through its generic `replaceSubrange` even when there is nothing to remove.
+            if !attributeScratch.isEmpty { attributeScratch.removeAll(keepingCapacity: true) }
             if let attributes, attributeCount > 0 {
                 // libxml2 passes five pointers per attribute: local name, prefix, URI, value start, value end.
                 for index in 0..<attributeCount {

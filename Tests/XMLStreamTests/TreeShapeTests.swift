@@ -229,6 +229,38 @@ import XMLStream
         #expect(reader.documentContext?.childElements.map(\.name.localName) == ["head", "tail"])
     }
 
+    @Test("an element is a record by where it stands: the same name under other parents, or another name, is judged again")
+    func recordPatternsFollowTheOpenElements() throws {
+        let document = """
+            <batch>
+              <a><item n="1"/><item n="2"/><other n="x"/><case n="3"/></a>
+              <b><item n="no"/><case n="4"/></b>
+              <a><item n="5"/></a>
+              <item n="no"/>
+            </batch>
+            """
+        for chunk in [1, 7, 64 * 1024] {
+            let result = try read(document, patterns: ["/batch/a/item", "//case"], chunkSizes: [chunk])
+            #expect(result.records.map { $0.element.attribute(XMLQualifiedName("n")) } == ["1", "2", "3", "4", "5"], "chunks of \(chunk)")
+            #expect(result.records.map(\.patternIndex) == [0, 0, 1, 1, 0])
+            // Elements that held records are not context; the last <item>, outside any <a>, is.
+            let context = try #require(result.documentContext)
+            #expect(context.childElements.map(\.name.localName) == ["item"])
+            #expect(context.childElements[0].attribute(XMLQualifiedName("n")) == "no")
+        }
+    }
+
+    @Test("records stay records across a restart of the name table")
+    func recordPatternsAcrossNameTables() throws {
+        // Each record invents names, so the reader's table of names starts again several times (every 4,096 names).
+        let records = (0..<3000).map { "<record><f\($0)a/><f\($0)b/></record><x\($0)/>" }.joined()
+        let result = try read("<batch>" + records + "</batch>", patterns: ["/batch/record"])
+        #expect(result.records.count == 3000)
+        #expect(result.records.allSatisfy { $0.element.name.localName == "record" })
+        #expect(result.documentContext?.childElements.count == 3000)
+        #expect(result.documentContext?.childElements.last?.name.localName == "x2999")
+    }
+
     @Test func rootAsRecord() throws {
         let result = try read("<batch no=\"7\"><a>1</a></batch>", patterns: ["/batch"])
         #expect(result.records.count == 1)
