@@ -96,6 +96,12 @@ public struct DisclosureCatalog: Hashable, Sendable, Decodable {
     ///   default, gets ``decisionDeadlines`` (7); anything else the item type's ``ItemType/deadline`` (20).
     public func deadlineWorkingDays(itemType code: String, decision: DisclosureDecision? = nil) throws(CatalogError) -> Int {
         guard let itemType = itemType(code: code) else { throw .unknownItemType(code) }
+        return deadlineWorkingDays(of: itemType, decision: decision)
+    }
+
+    /// ``deadlineWorkingDays(itemType:decision:)`` for an item type already looked up (the mapping looks it up once
+    /// per record for every check that needs it).
+    public func deadlineWorkingDays(of itemType: ItemType, decision: DisclosureDecision? = nil) -> Int {
         if let decision = decision ?? itemType.decision {
             return decisionDeadlines[decision].workingDays
         }

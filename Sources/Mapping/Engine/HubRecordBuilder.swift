@@ -16,8 +16,10 @@ struct HubRecordBuilder {
         if let domain, standard.catalog.domain(code: domain) == nil {
             problems.append(RecordProblem(field: "domain", value: domain, failure: CatalogError.unknownDomain(domain)))
         }
+        // Looked up once: each lookup hashed the code and copied the entry.
+        let itemTypeEntry = itemType.flatMap { standard.catalog.itemType(code: $0) }
         if let itemType {
-            if standard.catalog.itemType(code: itemType) == nil {
+            if itemTypeEntry == nil {
                 problems.append(RecordProblem(field: "itemType", value: itemType, failure: CatalogError.unknownItemType(itemType)))
             } else if let domain, !itemType.hasPrefix(domain + ".") {
                 problems.append(ProblemMessages.domainMismatch("itemType", itemType: itemType, domain: domain))
@@ -47,27 +49,23 @@ struct HubRecordBuilder {
         values.forEachInstanceWithInput("documents") { if let value = document($0) { documents.append(value) } }
 
         var decision: DisclosureDecision?
-        if let text = values.text("decision"), text != "none" {
+        let decisionText = values.text("decision")
+        if let text = decisionText, text != "none" {
             decision = DisclosureDecision(rawValue: text)
             if decision == nil {
                 problems.append(ProblemMessages.enumeration("decision", value: text, allowed: TargetSchema.decisionKinds))
             }
         }
         var dueOn: LocalDate?
-        if let formedOn, let itemType, standard.catalog.itemType(code: itemType) != nil {
-            do {
-                // "none" says explicitly that this record is no licensing or penalty decision, whatever its item type's default.
-                let workingDays =
-                    values.text("decision") == "none"
-                    ? standard.catalog.itemType(code: itemType)!.deadline.workingDays
-                    : try standard.catalog.deadlineWorkingDays(itemType: itemType, decision: decision)
+        if let formedOn, let itemTypeEntry {
+            // "none" says explicitly that this record is no licensing or penalty decision, whatever its item type's default.
+            let workingDays =
+                decisionText == "none"
+                ? itemTypeEntry.deadline.workingDays : standard.catalog.deadlineWorkingDays(of: itemTypeEntry, decision: decision)
+            do throws(CalendarError) {
                 dueOn = try DisclosureDeadline.computeDeadline(formedOn: formedOn, workingDays: workingDays, calendar: standard.calendar)
-            } catch let error as CalendarError {
-                problems.append(RecordProblem(field: "formedOn", value: formedOn.description, failure: error))
-            } catch let error as CatalogError {
-                problems.append(RecordProblem(field: "itemType", value: itemType, failure: error))
             } catch {
-                problems.append(ProblemMessages.required("dueOn"))
+                problems.append(RecordProblem(field: "formedOn", value: formedOn.description, failure: error))
             }
         }
 
