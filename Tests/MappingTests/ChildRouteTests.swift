@@ -63,6 +63,52 @@ struct ChildRouteTests {
         #expect(try strings("处罚信息/./处罚机关/../处罚机关/name()") == ["处罚机关"])
     }
 
+    @Test("a record with many children answers its child steps from a table, as scanning them would")
+    func wideRecordTable() throws {
+        let texts = [
+            "编号", "名称", "类型", "金额", "金额/@单位", "缺少", "缺少/名称", "空", "空/名称", "./编号", "处罚信息/当事人/名称",
+            "处罚信息/当事人", "../名称", "日期/text()", "类型/name()", "../@编号",
+        ]
+        // Parsed first: a tree tables only names registered before it was built.
+        let paths = try texts.map { try PathParser.parse($0, bindings: NamespaceBindings()) }
+        let party = element("当事人", [element("名称", text: "甲公司")])
+        let record = element(
+            "公告",
+            [
+                element("编号", text: "N-1"), element("名称", text: "第一"), element("名称", text: "第二"), element("类型", text: "公开"),
+                element("金额", attributes: ["单位": "万元"], text: "12"), element("日期", text: "2024-11-22"), element("空"),
+                element("处罚信息", [party]),
+            ])
+        let project = element("项目", attributes: ["编号": "P1"], [element("名称", text: "某工程")])
+        let wide = RecordTree(record: record, ancestors: [element("批次", [project]), project])
+        let scope = PathScope(record: wide)
+        let nameID = try #require(paths[0].steps.first?.nameID)
+        #expect(wide.recordChild(withNameID: nameID) != nil, "the record's children are tabled")
+
+        func describe(_ selection: PathExpression.SingleSelection?) -> String {
+            switch selection {
+            case nil: "no answer"
+            case .notSingle?: "several"
+            case .nothing?: "nothing"
+            case .one(.element(let node))?: "element \(node)"
+            case .one(.text(let text, let owner))?: "text \(text) of \(owner)"
+            }
+        }
+        for (text, path) in zip(texts, paths) {
+            let route = try #require(path.route, "\(text)")
+            let oracle = general(path)
+            #expect(describe(route.select(in: scope)) == describe(oracle.singleSelection(in: scope)), "\(text)")
+            #expect(path.strings(in: scope) == oracle.strings(in: scope), "\(text)")
+        }
+        func selection(_ index: Int) -> String { describe(paths[index].route?.select(in: scope)) }
+        #expect(selection(1) == "several", "two <名称>")
+        #expect(selection(5) == "nothing")
+        #expect(try PathParser.parse("名称", bindings: NamespaceBindings()).strings(in: scope) == ["第一", "第二"])
+        #expect(selection(4) == describe(.one(.text("万元", owner: wide.record + 5))))
+        #expect(paths[10].strings(in: scope) == ["甲公司"])
+        #expect(paths[12].strings(in: scope) == ["某工程"])
+    }
+
     @Test("paths of other shapes have no route")
     func otherShapes() throws {
         for text in ["处罚信息/当事人[2]/名称", ".//名称", "/批次/项目", "$record/编号", "ancestor::项目/@编号", "*/名称", "处罚信息/@*", "@操作/名称"] {

@@ -39,6 +39,14 @@ public final class RecordTree: @unchecked Sendable {
     public let root: Int32
     /// Names registered from this id on were not known when the tree was built: they are compared as text.
     let registryGeneration: Int32
+    /// By name id: the record element's child of that name, ``severalChildren`` when it has more than one, -1 when
+    /// none; empty when the record has few children (see ``recordChild(withNameID:)``).
+    private let recordChildren: [Int32]
+    static let severalChildren: Int32 = -2
+    /// Records with fewer children are scanned: a table would cost more than it saves.
+    private static let indexedChildren = 6
+    /// Name ids past this are not tabled (a registry grown large by many mapping texts in one process).
+    private static let largestTabledID: Int32 = 1023
 
     /// - Parameters:
     ///   - ancestors: root first, each with the children it captured (as `XMLStreamedRecord` gives them).
@@ -64,11 +72,17 @@ public final class RecordTree: @unchecked Sendable {
         var nodes: [Node] = []
         nodes.reserveCapacity(part.builder.nodes.count + recordNodes.count)
         nodes.append(contentsOf: part.builder.nodes)
+        var childCount = 0
+        var largestChildID: Int32 = -1
         recordNodes.nodes.withUnsafeBufferPointer { flatNodes in
             var index = 0
             names.ids(at: flatNodes.lazy.map(\.nameIndex), in: recordNodes.nameTable) { nameID in
                 let flat = flatNodes[index]
                 index += 1
+                if flat.parent == 0 {
+                    childCount += 1
+                    largestChildID = max(largestChildID, nameID)
+                }
                 nodes.append(
                     Node(
                         nameID: nameID, parent: flat.parent >= 0 ? flat.parent + offset : parent,
@@ -77,6 +91,19 @@ public final class RecordTree: @unchecked Sendable {
                         nextSibling: flat.nextSibling >= 0 ? flat.nextSibling + offset : -1))
             }
         }
+        // Most fields start at the record, and a child step scans all its children (to tell one from several): for a
+        // record with many children, the table answers each step at once (make bench-profile).
+        var recordChildren: [Int32] = []
+        if childCount >= Self.indexedChildren, largestChildID >= 0, largestChildID <= Self.largestTabledID {
+            recordChildren = Array(repeating: -1, count: Int(largestChildID) + 1)
+            var child = nodes[Int(offset)].firstChild
+            while child >= 0 {
+                let id = nodes[Int(child)].nameID
+                if id >= 0 { recordChildren[Int(id)] = recordChildren[Int(id)] < 0 ? child : Self.severalChildren }
+                child = nodes[Int(child)].nextSibling
+            }
+        }
+        self.recordChildren = recordChildren
         self.record = offset
         self.root = part.root < 0 ? offset : part.root
         recordOffset = offset
@@ -191,6 +218,13 @@ public final class RecordTree: @unchecked Sendable {
     }
 
     func nameID(_ node: Int32) -> Int32 { nodes[Int(node)].nameID }
+
+    /// The record element's child with name id `id` (≥ 0): its node, ``severalChildren``, or -1 for none; nil when the
+    /// tree keeps no table and the caller scans the children itself.
+    func recordChild(withNameID id: Int32) -> Int32? {
+        guard !recordChildren.isEmpty else { return nil }
+        return Int(id) < recordChildren.count ? recordChildren[Int(id)] : -1
+    }
     func firstChild(_ node: Int32) -> Int32 { nodes[Int(node)].firstChild }
     func nextSibling(_ node: Int32) -> Int32 { nodes[Int(node)].nextSibling }
 
