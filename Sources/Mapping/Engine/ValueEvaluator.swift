@@ -196,7 +196,7 @@ struct ValueEvaluator {
     ) -> Item? {
         // Read through the expression, not bound: binding the table copied it (retaining its entries) per field.
         guard expression.hasCodeTable else { return item }
-        if let mapped = expression.transforms.codeTable?.entries[item.text] { return Item(text: mapped, owner: item.owner) }
+        if let mapped = expression.transforms.codeTable?.value(for: item.text) { return Item(text: mapped, owner: item.owner) }
         if let otherwise = expression.transforms.otherwise { return Item(text: otherwise, owner: item.owner) }
         problems.append(ProblemMessages.unknownCode(field(), value: item.text, table: expression.transforms.codeTable?.name ?? ""))
         return nil

@@ -127,12 +127,33 @@ public struct TransformChain: Sendable {
 /// A code table: source codes to exchange codes (`FPJG` → `HOUSING.ALLOC_RESULT`).
 public struct CodeTable: Sendable, Hashable {
     public var name: String
-    public var entries: [String: String]
+    public var entries: [String: String] {
+        didSet { exactIndex = ExactTextIndex(entries) }
+    }
     public var location: SourceLocation
+    /// The entries by the exact bytes of their keys, for ``value(for:)``.
+    private var exactIndex: ExactTextIndex
 
     public init(name: String, entries: [String: String], location: SourceLocation) {
         self.name = name
         self.entries = entries
         self.location = location
+        exactIndex = ExactTextIndex(entries)
+    }
+
+    /// The entry for `text`: found by its bytes when they are a key's, else as `entries[text]` finds it
+    /// (canonically equal text).
+    public func value(for text: String) -> String? {
+        exactIndex.value(for: text) ?? entries[text]
+    }
+
+    public static func == (lhs: CodeTable, rhs: CodeTable) -> Bool {
+        lhs.name == rhs.name && lhs.entries == rhs.entries && lhs.location == rhs.location
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(entries)
+        hasher.combine(location)
     }
 }
