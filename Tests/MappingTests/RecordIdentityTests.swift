@@ -16,6 +16,14 @@ struct RecordIdentityTests {
                 == "C" + SHA256Digest.hex(of: parts.joined(separator: "\u{0}")).prefix(24))
         #expect(
             SHA256Digest.identifier(marker: "C", digits: 24, of: "a", "bc") != SHA256Digest.identifier(marker: "C", digits: 24, of: "ab", "c"))
+        // Three parts (the hub id's own overload), empty parts, and a part far longer than a stack buffer.
+        let long = String(repeating: "长", count: 20_000)
+        for three in [["hub", "nb-gpp", "NBCG-1"], ["", "", ""], ["hub", long, "x"]] {
+            let expected = "H" + SHA256Digest.hex(of: three.joined(separator: "\u{0}")).prefix(24)
+            #expect(SHA256Digest.identifier(marker: "H", digits: 24, joining: three[0], three[1], three[2]) == expected)
+            #expect(SHA256Digest.identifier(marker: "H", digits: 24, of: three[0], three[1], three[2]) == expected)
+        }
+        #expect(SHA256Digest.identifier(marker: "E", digits: 8, of: "") == "E" + SHA256Digest.hex(of: "").prefix(8))
     }
 
     @Test("hub and credit record ids hash the system, the source id and, for credit records, the subject")

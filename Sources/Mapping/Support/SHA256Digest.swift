@@ -16,17 +16,37 @@ public enum SHA256Digest {
     }
 
     /// `marker` and the first `digits` hex digits of the SHA-256 of `parts` joined by NUL bytes: an id for every
-    /// record, hashed from the parts in place (building the joined text, the full hex and its prefix as three
-    /// strings cost more than the hash).
+    /// record. The parts are joined in one buffer on the stack and hashed in one call (building the joined text,
+    /// the full hex and its prefix as three strings cost more than the hash; so did an update per part).
     public static func identifier(marker: Character, digits: Int, of parts: String...) -> String {
+        identifier(marker: marker, digits: digits, count: parts.count) { parts[$0] }
+    }
+
+    /// ``identifier(marker:digits:of:)`` for the hub record id's three parts, without the list a variadic call makes.
+    public static func identifier(marker: Character, digits: Int, joining first: String, _ second: String, _ third: String) -> String {
+        identifier(marker: marker, digits: digits, count: 3) { $0 == 0 ? first : $0 == 1 ? second : third }
+    }
+
+    private static func identifier(marker: Character, digits: Int, count: Int, part: (Int) -> String) -> String {
         precondition(marker.isASCII && digits <= 2 * SHA256.byteCount, "SHA256Digest: ASCII marker, at most 64 digits")
-        var hasher = SHA256()
-        for (index, part) in parts.enumerated() {
-            if index > 0 { withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) } }
-            var part = part
-            part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        var length = max(count - 1, 0)
+        for index in 0..<count { length += part(index).utf8.count }
+        let digest = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(length, 1)) { buffer in
+            var offset = 0
+            for index in 0..<count {
+                var part = part(index)
+                if index > 0 {
+                    buffer[offset] = 0
+                    offset += 1
+                }
+                part.withUTF8 { bytes in
+                    if let source = bytes.baseAddress, !bytes.isEmpty { (buffer.baseAddress! + offset).update(from: source, count: bytes.count) }
+                    offset += bytes.count
+                }
+            }
+            return SHA256.hash(data: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[..<offset])))
         }
-        return hex(hasher.finalize(), marker: marker.asciiValue, digits: digits)
+        return hex(digest, marker: marker.asciiValue, digits: digits)
     }
 
     /// Lowercase hex of a digest (its first `digits` digits), after an optional ASCII marker, written at once:
