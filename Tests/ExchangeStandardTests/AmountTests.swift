@@ -197,4 +197,16 @@ struct AmountTests {
         }
         #expect(compared == 60_000)
     }
+    @Test("yuan text is the rounded fen with two decimals, for every size of amount")
+    func yuanTextByDigits() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Int64] = [0, 1, 4_999, 5_000, 9_999, 10_000, 994_999, 995_000, 1_000_000, Int64.max - 10_000]
+        values += (0..<20_000).map { _ in Int64.random(in: 0...Int64.max / Int64.random(in: 1...1_000_000_000_000, using: &generator), using: &generator) }
+        for microYuan in values {
+            let amount = Amount(microYuan: microYuan)
+            let fen = (microYuan + 5_000) / 10_000
+            let cents = fen % 100
+            #expect(amount.yuanString == "\(fen / 100).\(cents < 10 ? "0" : "")\(cents)", "\(microYuan)")
+        }
+    }
 }
