@@ -72,7 +72,7 @@ struct XMLRecordAssembler {
     /// The innermost open element (name and position only inside a record), for messages about truncated documents.
     var innermostOpenElement: XMLElementNode? {
         if let open = openInRecord.last {
-            return XMLElementNode(name: recordElementName(open), prefix: record.prefixes[Int(open)], position: record.positions[Int(open)])
+            return XMLElementNode(name: recordElementName(open), prefix: record.prefix(open), position: record.position(open))
         }
         return context.last?.node
     }
@@ -258,7 +258,7 @@ struct XMLRecordAssembler {
         let text = String(decoding: pendingText.bytes, as: UTF8.self)
         let cost = pendingText.count + Self.textOverhead
         if let openRecordElement {
-            try addRecordBytes(cost, at: record.positions[0])
+            try addRecordBytes(cost, at: record.position(0))
             record.appendText(text, to: openRecordElement)
         } else {
             let index = context.count - 1
@@ -272,7 +272,7 @@ struct XMLRecordAssembler {
     private mutating func addRecordBytes(_ bytes: Int, at position: XMLPosition) throws(XMLStreamError) {
         recordBytes += bytes
         if recordBytes > limits.maxRecordBytes {
-            let what = record.count > 0 ? "the record <\(recordElementName(0))> opened at \(record.positions[0])" : "a record"
+            let what = record.count > 0 ? "the record <\(recordElementName(0))> opened at \(record.position(0))" : "a record"
             throw XMLStreamError(
                 code: .recordSizeLimit, message: "\(what) is larger than \(limits.maxRecordBytes) bytes", position: position)
         }

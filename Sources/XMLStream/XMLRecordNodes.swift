@@ -23,6 +23,8 @@ public struct XMLRecordNodes: Sendable {
         public var childCount: Int32 = 0
         /// Whether a run of this element is in ``mixedRuns`` (it has text between or after child elements).
         public var hasMixedRuns = false
+        /// Where the element's start tag is (kept in the node: a list of its own was one more allocation per record).
+        public var position: XMLPosition
     }
 
     /// A run of character data inside an element that has child elements.
@@ -37,8 +39,9 @@ public struct XMLRecordNodes: Sendable {
     /// The names ``Node/nameIndex`` points into: for a streamed record, a snapshot of the reader's table of the
     /// element names it has met, shared by the records it hands out.
     public internal(set) var nameTable = XMLNameTable()
-    public internal(set) var prefixes: [String?] = []
-    public internal(set) var positions: [XMLPosition] = []
+    /// Per element, its namespace prefix; empty while no element of the record has one (nearly every record), so
+    /// that an unprefixed record does not allocate a list of nils. Read through ``prefix(_:)``.
+    private var prefixes: [String?] = []
     public internal(set) var attributes: [XMLAttributeNode] = []
     /// Per element: its own character data (all its runs, without those of nested elements).
     public internal(set) var ownTexts: [String] = []
@@ -48,8 +51,6 @@ public struct XMLRecordNodes: Sendable {
 
     init(reservingCapacity capacity: Int, attributes attributeCapacity: Int = 0) {
         nodes.reserveCapacity(capacity)
-        prefixes.reserveCapacity(capacity)
-        positions.reserveCapacity(capacity)
         ownTexts.reserveCapacity(capacity)
         if attributeCapacity > 0 { attributes.reserveCapacity(attributeCapacity) }
     }
@@ -83,9 +84,15 @@ public struct XMLRecordNodes: Sendable {
     ) -> Int32 {
         let index = Int32(nodes.count)
         nodes.append(
-            Node(nameIndex: nameIndex, parent: parent, attributeStart: Int32(attributes.count), attributeCount: Int32(elementAttributes.count)))
-        prefixes.append(prefix)
-        positions.append(position)
+            Node(
+                nameIndex: nameIndex, parent: parent, attributeStart: Int32(attributes.count), attributeCount: Int32(elementAttributes.count),
+                position: position))
+        if let prefix {
+            if prefixes.count < Int(index) { prefixes.append(contentsOf: repeatElement(nil, count: Int(index) - prefixes.count)) }
+            prefixes.append(prefix)
+        } else if !prefixes.isEmpty {
+            prefixes.append(nil)
+        }
         ownTexts.append("")
         if !elementAttributes.isEmpty { attributes.append(contentsOf: elementAttributes) }
         if parent >= 0 {
@@ -128,13 +135,23 @@ public struct XMLRecordNodes: Sendable {
         nameTable.names[Int(nodes[Int(index)].nameIndex)]
     }
 
+    /// The namespace prefix of an element's name, nil when it has none.
+    public func prefix(_ index: Int32) -> String? {
+        Int(index) < prefixes.count ? prefixes[Int(index)] : nil
+    }
+
+    /// Where an element's start tag is.
+    public func position(_ index: Int32) -> XMLPosition {
+        nodes[Int(index)].position
+    }
+
     /// The value tree of an element and everything inside it.
     public func element(_ index: Int32 = 0) -> XMLElementNode {
         let node = nodes[Int(index)]
         let start = Int(node.attributeStart)
         var element = XMLElementNode(
-            name: name(index), prefix: prefixes[Int(index)], attributes: Array(attributes[start..<start + Int(node.attributeCount)]),
-            position: positions[Int(index)])
+            name: name(index), prefix: prefix(index), attributes: Array(attributes[start..<start + Int(node.attributeCount)]),
+            position: node.position)
         forEachContent(of: index, text: { element.children.append(.text($0)) }, element: { element.children.append(.element(self.element($0))) })
         return element
     }

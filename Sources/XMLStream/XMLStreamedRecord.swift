@@ -27,7 +27,7 @@ public struct XMLStreamedRecord: Hashable, Sendable {
     public var element: XMLElementNode { nodes.element() }
 
     /// Where the record's start tag is.
-    public var position: XMLPosition { nodes.positions[0] }
+    public var position: XMLPosition { nodes.position(0) }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.patternIndex == rhs.patternIndex && lhs.ancestors == rhs.ancestors && lhs.element == rhs.element

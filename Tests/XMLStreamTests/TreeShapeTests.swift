@@ -125,10 +125,27 @@ import XMLStream
                 #expect(nodes.ownTexts[index] == element.text)
                 #expect(nodes.deepText(Int32(index)) == element.deepText)
                 #expect(nodes.name(Int32(index)) == element.name)
-                #expect(nodes.positions[index] == element.position)
+                #expect(nodes.position(Int32(index)) == element.position)
+                #expect(nodes.prefix(Int32(index)) == element.prefix)
             }
         }
         #expect(result.records[0].nodes.deepText(0) == "lead1mid2tailend")
+    }
+
+    @Test("prefixes are kept per element, also when the first prefixed element comes after unprefixed ones")
+    func prefixesPerElement() throws {
+        let document = """
+            <batch xmlns:p="urn:p" xmlns:q="urn:q"><record><a/><p:b/><c>1</c><q:d><e/></q:d></record><record><f/></record></batch>
+            """
+        for chunk in [1, 64 * 1024] {
+            let result = try read(document, patterns: ["//record"], chunkSizes: [chunk])
+            #expect(result.records.count == 2)
+            let nodes = result.records[0].nodes
+            #expect((0..<Int32(nodes.count)).map(nodes.prefix) == [nil, nil, "p", nil, "q", nil])
+            #expect(result.records[0].element.childElements.map(\.prefix) == [nil, "p", nil, "q"])
+            #expect(result.records[0].element.childElements[3].childElements.first?.prefix == nil)
+            #expect((0..<Int32(result.records[1].nodes.count)).map(result.records[1].nodes.prefix) == [nil, nil])
+        }
     }
 
     @Test func lineEndsAreNormalised() throws {

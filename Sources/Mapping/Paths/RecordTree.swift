@@ -197,7 +197,7 @@ public final class RecordTree: @unchecked Sendable {
     }
 
     public func position(_ node: Int32) -> XMLPosition {
-        node >= recordOffset ? recordNodes.positions[Int(node - recordOffset)] : ancestorPositions[Int(node)]
+        node >= recordOffset ? recordNodes.position(node - recordOffset) : ancestorPositions[Int(node)]
     }
 
     public func parent(_ node: Int32) -> Int32? {
