@@ -88,9 +88,11 @@ struct ObjectValues {
 
     /// Calls `body` with each of the first `limit` instances of the child list `name` that has input values, read in
     /// place: iterating the list, or reading it by index, copied each instance (retaining all it holds) for every record.
-    func forEachInstanceWithInput(_ name: String, amongFirst limit: Int = .max, _ body: (ObjectValues) -> Void) {
-        children[name]?.withUnsafeBufferPointer { instances in
-            for index in instances.indices.prefix(limit) where instances[index].hasInputValues { body(instances[index]) }
+    func forEachInstanceWithInput(_ name: String, amongFirst limit: Int = .max, _ body: (borrowing ObjectValues) -> Void) {
+        guard let list = children.index(of: name) else { return }
+        children.values[list].withUnsafeBufferPointer { instances in
+            guard let first = instances.baseAddress else { return }
+            for index in 0..<min(limit, instances.count) where first[index].hasInputValues { body(first[index]) }
         }
     }
 
