@@ -128,6 +128,7 @@ public struct CanonicalJSONWriter {
 
     /// `"key":`, preceded by a comma unless it is the object's first key. Keys are written as given:
     /// callers pass them in byte order and without characters that need escaping.
+    ///
     /// The key's bytes are put together on the stack and appended at once: five appends per key, each checking the
     /// array's storage, were a third of writing a record (make bench-profile).
     public mutating func key(_ name: StaticString, first: inout Bool) {

@@ -68,13 +68,13 @@ final class ChildRoute: Hashable, Sendable {
                 node = parent
                 continue
             }
-            var found: Int32 = -1
             if node == tree.record, id >= 0, let tabled = tree.recordChild(withNameID: id) {
                 guard tabled != RecordTree.severalChildren else { return .notSingle }
                 guard tabled >= 0 else { return .nothing }
                 node = tabled
                 continue
             }
+            var found: Int32 = -1
             var child = tree.firstChild(node)
             while child >= 0 {
                 if tree.nameID(child) == id {

@@ -225,6 +225,7 @@ public final class RecordTree: @unchecked Sendable {
         guard !recordChildren.isEmpty else { return nil }
         return Int(id) < recordChildren.count ? recordChildren[Int(id)] : -1
     }
+
     func firstChild(_ node: Int32) -> Int32 { nodes[Int(node)].firstChild }
     func nextSibling(_ node: Int32) -> Int32 { nodes[Int(node)].nextSibling }
 
