@@ -93,4 +93,28 @@ struct UTF8ValidatorTests {
         let long = Array("中文中文中文中文abcdefgh中".utf8)
         #expect(long.withUnsafeBufferPointer { UTF8Validator.validRun($0, from: 3) } == long.count)
     }
+
+    /// Runs of three-byte characters take the validator's fast path; an overlong or surrogate lead (E0, ED), a bad
+    /// continuation byte or a cut character at any place in such a run still ends it exactly where it should.
+    @Test("a run of Chinese characters ends at the first invalid byte, wherever it falls")
+    func threeByteRuns() {
+        let plain = Array("宁波市政府采购中心".utf8)
+        let edges: [[UInt8]] = [
+            Array("\u{0800}".utf8), Array("\u{D7FF}".utf8), Array("\u{FFFD}".utf8), Array("é".utf8), Array("a".utf8),
+        ]
+        let breaks: [[UInt8]] = [[0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xE4, 0x41, 0x80], [0xE4, 0xB8, 0xC0], [0xE4], [0xE4, 0xB8]]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                bytes += Bool.random(using: &generator) ? plain : edges.randomElement(using: &generator)!
+            }
+            if Bool.random(using: &generator) {
+                bytes += breaks.randomElement(using: &generator)!
+                if Bool.random(using: &generator) { bytes += plain }
+            }
+            let expected = reference(bytes).invalidAt ?? bytes.count
+            #expect(bytes.withUnsafeBufferPointer { UTF8Validator.validRun($0, from: 0) } == expected, "\(bytes)")
+        }
+    }
 }
