@@ -37,7 +37,9 @@ struct XMLRecordAssembler {
     /// reallocation each, for about half the records of a batch: 5 % of the parsing thread (make bench-profile).
     private var reservedElements = 0
     private var reservedAttributes = 0
+    private var reservedTextBytes = 0
     private static let maxReserved = 128
+    private static let maxReservedTextBytes = 16 * 1024
     private var recordBytes = 0
     private var contextBytes = 0
     private(set) var recordCount = 0
@@ -178,9 +180,10 @@ struct XMLRecordAssembler {
             if openInRecord.isEmpty {
                 reservedElements = min(max(reservedElements, record.count), Self.maxReserved)
                 reservedAttributes = min(max(reservedAttributes, record.attributes.count), Self.maxReserved)
+                reservedTextBytes = min(max(reservedTextBytes, record.textBytes.count), Self.maxReservedTextBytes)
                 record.nameTable = names
                 completed.append(XMLStreamedRecord(patternIndex: recordPatternIndex, nodes: record, ancestors: recordAncestors))
-                record = XMLRecordNodes(reservingCapacity: reservedElements, attributes: reservedAttributes)
+                record = XMLRecordNodes(reservingCapacity: reservedElements, attributes: reservedAttributes, textBytes: reservedTextBytes)
                 recordAncestors = []
                 if names.names.count > Self.maxNames {
                     names = XMLNameTable(lineage: XMLNameTable.Lineage())
@@ -255,12 +258,12 @@ struct XMLRecordAssembler {
         }
         if pendingText.isWhitespace && (!closingElement || hasElementChildren) { return }
 
-        let text = String(decoding: pendingText.bytes, as: UTF8.self)
         let cost = pendingText.count + Self.textOverhead
         if let openRecordElement {
             try addRecordBytes(cost, at: record.position(0))
-            record.appendText(text, to: openRecordElement)
+            record.appendText(pendingText.bytes, to: openRecordElement)
         } else {
+            let text = String(decoding: pendingText.bytes, as: UTF8.self)
             let index = context.count - 1
             try addContextBytes(cost, at: context[index].node.position)
             context[index].retainedBytes += cost
@@ -271,10 +274,12 @@ struct XMLRecordAssembler {
 
     private mutating func addRecordBytes(_ bytes: Int, at position: XMLPosition) throws(XMLStreamError) {
         recordBytes += bytes
-        if recordBytes > limits.maxRecordBytes {
+        // Capped below `Int32.max`, where the record's text offsets end (`XMLRecordNodes.Node.textStart`).
+        let maxRecordBytes = min(limits.maxRecordBytes, Int(Int32.max) / 2)
+        if recordBytes > maxRecordBytes {
             let what = record.count > 0 ? "the record <\(recordElementName(0))> opened at \(record.position(0))" : "a record"
             throw XMLStreamError(
-                code: .recordSizeLimit, message: "\(what) is larger than \(limits.maxRecordBytes) bytes", position: position)
+                code: .recordSizeLimit, message: "\(what) is larger than \(maxRecordBytes) bytes", position: position)
         }
     }
 

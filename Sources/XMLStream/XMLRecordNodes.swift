@@ -21,6 +21,9 @@ public struct XMLRecordNodes: Sendable {
         public var attributeCount: Int32
         /// Child elements so far (where the next text run falls among them).
         public var childCount: Int32 = 0
+        /// Where the element's character data before its first child element is in ``textBytes``.
+        public var textStart: Int32 = 0
+        public var textCount: Int32 = 0
         /// Whether a run of this element is in ``mixedRuns`` (it has text between or after child elements).
         public var hasMixedRuns = false
         /// Where the element's start tag is (kept in the node: a list of its own was one more allocation per record).
@@ -43,16 +46,18 @@ public struct XMLRecordNodes: Sendable {
     /// that an unprefixed record does not allocate a list of nils. Read through ``prefix(_:)``.
     private var prefixes: [String?] = []
     public internal(set) var attributes: [XMLAttributeNode] = []
-    /// Per element: its own character data (all its runs, without those of nested elements).
-    public internal(set) var ownTexts: [String] = []
+    /// The character data of every element before its first child element (a leaf's whole text), each element's
+    /// contiguous, read through ``ownText(_:)``. One buffer per record: a `String` per text run was an allocation
+    /// each on the parsing thread, validated again as UTF-8 there and freed on a mapping thread (make bench-profile).
+    public internal(set) var textBytes: [UInt8] = []
     public internal(set) var mixedRuns: [MixedRun] = []
 
     public var count: Int { nodes.count }
 
-    init(reservingCapacity capacity: Int, attributes attributeCapacity: Int = 0) {
+    init(reservingCapacity capacity: Int, attributes attributeCapacity: Int = 0, textBytes textCapacity: Int = 0) {
         nodes.reserveCapacity(capacity)
-        ownTexts.reserveCapacity(capacity)
         if attributeCapacity > 0 { attributes.reserveCapacity(attributeCapacity) }
+        if textCapacity > 0 { textBytes.reserveCapacity(textCapacity) }
     }
 
     /// The nodes of a value tree (a record built in code, or a record with parts removed).
@@ -69,7 +74,9 @@ public struct XMLRecordNodes: Sendable {
         for child in element.children {
             switch child {
             case .element(let inner): add(inner, parent: index)
-            case .text(let run): appendText(run, to: index)
+            case .text(let run):
+                var run = run
+                run.withUTF8 { appendText($0, to: index) }
             }
         }
     }
@@ -93,7 +100,6 @@ public struct XMLRecordNodes: Sendable {
         } else if !prefixes.isEmpty {
             prefixes.append(nil)
         }
-        ownTexts.append("")
         if !elementAttributes.isEmpty { attributes.append(contentsOf: elementAttributes) }
         if parent >= 0 {
             let parentIndex = Int(parent)
@@ -110,22 +116,25 @@ public struct XMLRecordNodes: Sendable {
     }
 
     /// Appends a run of character data to an element's content, after the child elements it has so far.
-    mutating func appendText(_ text: String, to node: Int32) {
+    ///
+    /// Runs before an element's first child go to ``textBytes``, where they are contiguous (nothing else is appended
+    /// while the element has no child); once it has a child, its runs are ``mixedRuns``, the earlier text included.
+    mutating func appendText(_ run: UnsafeBufferPointer<UInt8>, to node: Int32) {
         let index = Int(node)
         let childCount = nodes[index].childCount
         if childCount > 0 {
             if !nodes[index].hasMixedRuns {
                 nodes[index].hasMixedRuns = true
                 // A run before the first child element was the element's whole text until now.
-                if !ownTexts[index].isEmpty { mixedRuns.append(MixedRun(owner: node, position: 0, text: ownTexts[index])) }
+                if nodes[index].textCount > 0 { mixedRuns.append(MixedRun(owner: node, position: 0, text: leadingText(node))) }
             }
-            mixedRuns.append(MixedRun(owner: node, position: childCount, text: text))
+            mixedRuns.append(MixedRun(owner: node, position: childCount, text: String(decoding: run, as: UTF8.self)))
+            return
         }
-        if ownTexts[index].isEmpty {
-            ownTexts[index] = text
-        } else {
-            ownTexts[index] += text
-        }
+        guard !run.isEmpty else { return }
+        if nodes[index].textCount == 0 { nodes[index].textStart = Int32(textBytes.count) }
+        textBytes.append(contentsOf: run)
+        nodes[index].textCount += Int32(run.count)
     }
 
     // MARK: - Reading
@@ -156,9 +165,24 @@ public struct XMLRecordNodes: Sendable {
         return element
     }
 
+    /// An element's own character data: all its runs, without those of nested elements.
+    public func ownText(_ index: Int32) -> String {
+        guard !nodes[Int(index)].hasMixedRuns else { return runs(of: index).map(\.text).joined() }
+        return leadingText(index)
+    }
+
+    /// The text in ``textBytes`` of an element: its whole text while it has no mixed runs.
+    private func leadingText(_ index: Int32) -> String {
+        let node = nodes[Int(index)]
+        guard node.textCount > 0 else { return "" }
+        return textBytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[Int(node.textStart)..<Int(node.textStart + node.textCount)]), as: UTF8.self)
+        }
+    }
+
     /// All character data inside an element, nested elements included, in document order.
     public func deepText(_ index: Int32) -> String {
-        guard nodes[Int(index)].firstChild >= 0 else { return ownTexts[Int(index)] }
+        guard nodes[Int(index)].firstChild >= 0 else { return ownText(index) }
         var result = ""
         forEachContent(of: index, text: { result += $0 }, element: { result += deepText($0) })
         return result
@@ -185,8 +209,7 @@ public struct XMLRecordNodes: Sendable {
     private func runs(of index: Int32) -> [MixedRun] {
         let node = nodes[Int(index)]
         if node.hasMixedRuns { return mixedRuns.filter { $0.owner == index } }
-        let own = ownTexts[Int(index)]
         // Text only before the first child element, or none, or a leaf's whole content.
-        return own.isEmpty ? [] : [MixedRun(owner: index, position: 0, text: own)]
+        return node.textCount == 0 ? [] : [MixedRun(owner: index, position: 0, text: ownText(index))]
     }
 }

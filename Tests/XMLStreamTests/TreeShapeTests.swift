@@ -122,7 +122,7 @@ import XMLStream
             collect(record.element)
             #expect(nodes.count == elements.count)
             for (index, element) in elements.enumerated() {
-                #expect(nodes.ownTexts[index] == element.text)
+                #expect(nodes.ownText(Int32(index)) == element.text)
                 #expect(nodes.deepText(Int32(index)) == element.deepText)
                 #expect(nodes.name(Int32(index)) == element.name)
                 #expect(nodes.position(Int32(index)) == element.position)

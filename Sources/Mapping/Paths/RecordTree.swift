@@ -207,7 +207,7 @@ public final class RecordTree: @unchecked Sendable {
 
     /// The element's own text.
     public func ownText(_ node: Int32) -> String {
-        node >= recordOffset ? recordNodes.ownTexts[Int(node - recordOffset)] : ancestorTexts[Int(node)]
+        node >= recordOffset ? recordNodes.ownText(node - recordOffset) : ancestorTexts[Int(node)]
     }
 
     /// The XPath string value: all text inside the element, nested elements included, in document order.
