@@ -132,7 +132,7 @@ struct MappingPipelineTests {
     /// the groups still in flight.
     static func renderedText(_ bytes: [UInt8], threads: Int, chunk: Int) throws -> (text: String, error: XMLStreamError?) {
         let translator = try Self.translator(threads: threads)
-        translator.renderer = { outcomes in Array(Self.jsonLines(outcomes).map { $0 + "\n" }.joined().utf8) }
+        translator.renderer = { outcome, writer in writer.raw(Array(Self.jsonLines([outcome]).map { $0 + "\n" }.joined().utf8)) }
         var output: [UInt8] = []
         let failure = drive(
             bytes, chunk: chunk, feed: { chunk throws(XMLStreamError) in output += try translator.feedRendering(chunk) },

@@ -8,6 +8,14 @@ public struct BatchInfo: Sendable, Hashable, Codable {
     public var generatedAt: String?
 }
 
+/// Writes one outcome's output (its JSON lines) to the writer of the group it belongs to.
+public typealias OutcomeRenderer = @Sendable (RecordOutcome, inout CanonicalJSONWriter) -> Void
+
+enum OutcomeRendering {
+    /// What a group's writer reserves per record: a hub record's JSON line is about 1 KB, a credit record's 1.5.
+    static let bytesPerOutcome = 2048
+}
+
 /// Streams one batch through a mapping: bytes in, record outcomes out, one record tree at a time.
 ///
 /// Not thread-safe: one translator per batch, used by one task.
@@ -40,9 +48,9 @@ public final class BatchTranslator {
     }
     private var pipeline: MappingPipeline?
 
-    /// Turns a group of outcomes into output bytes, for ``feedRendering(_:)`` and its kin; with workers, on the
-    /// worker that mapped the group (`translate` writes its JSON lines there).
-    public var renderer: (@Sendable ([RecordOutcome]) -> [UInt8])? {
+    /// Writes an outcome's output bytes, for ``feedRendering(_:)`` and its kin; with workers, on the worker that
+    /// mapped it, as soon as it is mapped (`translate` writes its JSON lines there).
+    public var renderer: OutcomeRenderer? {
         didSet { makePipeline() }
     }
 
@@ -82,7 +90,12 @@ public final class BatchTranslator {
 
     private func render(_ outcomes: [RecordOutcome]) -> [UInt8] {
         guard let renderer else { preconditionFailure("BatchTranslator: the rendering calls need a renderer") }
-        return outcomes.isEmpty ? [] : renderer(outcomes)
+        guard !outcomes.isEmpty else { return [] }
+        var writer = CanonicalJSONWriter(capacity: OutcomeRendering.bytesPerOutcome * outcomes.count)
+        outcomes.withUnsafeBufferPointer { outcomes in
+            for index in outcomes.indices { renderer(outcomes[index], &writer) }
+        }
+        return writer.bytes
     }
 
     /// Outcomes of the oldest groups, awaited (without blocking the thread) until few enough are in flight.

@@ -1,3 +1,4 @@
+import ExchangeStandard
 import Dispatch
 import Foundation
 import XMLStream
@@ -64,10 +65,11 @@ final class MappingPipeline {
     }
 
     private let mapper: RecordMapper
-    /// Turns a group's outcomes into bytes on the worker that mapped them: outcomes are then allocated and
-    /// freed on one thread, where handing them to the caller's thread doubled the share of malloc and free
-    /// in a threaded `translate` (make bench-profile).
-    private let render: (@Sendable ([RecordOutcome]) -> [UInt8])?
+    /// Writes each outcome's bytes on the worker that mapped it, right after mapping it: outcomes are then allocated
+    /// and freed on one thread (handing them to the caller's thread doubled the share of malloc and free in a threaded
+    /// `translate`), and each is written while what it is made of is still in the core's cache, not after the rest
+    /// of its group (make bench-profile).
+    private let render: OutcomeRenderer?
     private let workers: [Worker]
     private let load: WorkerLoad
     /// One signal per unfinished group a blocking caller may queue; each such group signals when it is done.
@@ -75,7 +77,7 @@ final class MappingPipeline {
     /// Submitted and not yet handed back, oldest first.
     private var inFlight: [Job] = []
 
-    init(mapper: RecordMapper, threads: Int, render: (@Sendable ([RecordOutcome]) -> [UInt8])? = nil) {
+    init(mapper: RecordMapper, threads: Int, render: OutcomeRenderer? = nil) {
         self.mapper = mapper
         self.render = render
         self.workers = (0..<max(threads, 1)).map(Worker.init(index:))
@@ -124,20 +126,26 @@ final class MappingPipeline {
             let render = render
             job.done.enter()
             worker.queue.async {
-                var outcomes: [RecordOutcome] = []
-                outcomes.reserveCapacity(records.count)
                 // Read in place: iterating, or reading by index, copied each record (retaining its arrays).
                 records.withUnsafeBufferPointer { records in
-                    for index in records.indices {
-                        if let outcome = mapper.map(records[index], context: context, tracing: tracing, names: &worker.names) {
-                            outcomes.append(outcome)
+                    if let render {
+                        var writer = CanonicalJSONWriter(capacity: OutcomeRendering.bytesPerOutcome * records.count)
+                        for index in records.indices {
+                            if let outcome = mapper.map(records[index], context: context, tracing: tracing, names: &worker.names) {
+                                render(outcome, &writer)
+                            }
                         }
+                        job.rendered = writer.bytes
+                    } else {
+                        var outcomes: [RecordOutcome] = []
+                        outcomes.reserveCapacity(records.count)
+                        for index in records.indices {
+                            if let outcome = mapper.map(records[index], context: context, tracing: tracing, names: &worker.names) {
+                                outcomes.append(outcome)
+                            }
+                        }
+                        job.outcomes = outcomes
                     }
-                }
-                if let render {
-                    job.rendered = render(outcomes)
-                } else {
-                    job.outcomes = outcomes
                 }
                 load.finished(workerIndex)
                 job.done.leave()

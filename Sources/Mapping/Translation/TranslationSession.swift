@@ -127,9 +127,7 @@ public final class TranslationSession {
         }
         let translator = try makeTranslator(source: source, receivedAt: receivedAt, trace: trace)
         translator.mappingThreads = mappingThreads
-        translator.renderer = { outcomes in
-            Self.unversionedJSONText(of: outcomes, trace: trace, language: language)
-        }
+        translator.renderer = { outcome, writer in outcome.writeUnversionedLines(to: &writer, trace: trace, language: language) }
         return try stream(
             file: path, translator: translator,
             feed: { chunk throws(XMLStreamError) in write(try translator.feedRendering(chunk)) },
@@ -189,17 +187,6 @@ public final class TranslationSession {
     public static var defaultMappingThreads: Int {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         return cores > 1 ? min(cores, 4) : 0
-    }
-
-    /// The JSON text of ``unversionedLines(for:trace:)`` for every outcome, written as the outcomes are taken apart:
-    /// making a line per record copied its hub record (retaining every field) only to write it (make bench-profile).
-    static func unversionedJSONText(of outcomes: [RecordOutcome], trace: Bool, language: MessageLanguage) -> [UInt8] {
-        var writer = CanonicalJSONWriter(capacity: 2048 * max(outcomes.count, 1))
-        // Read in place (an array's elements are copied when read by index or iterated).
-        outcomes.withUnsafeBufferPointer { outcomes in
-            for index in outcomes.indices { outcomes[index].writeUnversionedLines(to: &writer, trace: trace, language: language) }
-        }
-        return writer.bytes
     }
 
     /// The calendar day in China of an RFC 3339 timestamp.
