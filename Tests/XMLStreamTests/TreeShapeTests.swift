@@ -132,6 +132,27 @@ import XMLStream
         #expect(result.records[0].nodes.deepText(0) == "lead1mid2tailend")
     }
 
+    /// Text arrives in as many pieces as libxml2 likes (chunk ends, CDATA, comments, character references); each
+    /// element's own text is still one range of the record's buffer, and only text before an element's first child
+    /// element is kept there (the rest are mixed runs).
+    @Test("an element's text is whole however it arrives, and the record's text buffer holds only leading runs")
+    func textArrivingInPieces() throws {
+        let document = """
+            <批次><记录><名称>宁波<!-- 注 -->市<![CDATA[<奉化>区]]>&#x5C40;&amp;</名称><空/><混合>前<子>内</子>后</混合></记录></批次>
+            """
+        for chunk in [1, 2, 3, 7, 64 * 1024] {
+            let result = try read(document, patterns: ["/批次/记录"], chunkSizes: [chunk])
+            let nodes = try #require(result.records.first).nodes
+            #expect(nodes.count == 5, "chunks of \(chunk)")
+            #expect(nodes.ownText(1) == "宁波市<奉化>区局&", "chunks of \(chunk)")
+            #expect(nodes.ownText(2) == "")
+            #expect(nodes.ownText(3) == "前后", "a mixed element's own text leaves out its child's")
+            #expect(nodes.ownText(4) == "内")
+            #expect(nodes.deepText(3) == "前内后")
+            #expect(String(decoding: nodes.textBytes, as: UTF8.self) == "宁波市<奉化>区局&前内", "chunks of \(chunk)")
+        }
+    }
+
     @Test("prefixes are kept per element, also when the first prefixed element comes after unprefixed ones")
     func prefixesPerElement() throws {
         let document = """
