@@ -39,7 +39,8 @@ struct XMLRecordAssembler {
     private var reservedAttributes = 0
     private var reservedTextBytes = 0
     private static let maxReserved = 128
-    private static let maxReservedTextBytes = 16 * 1024
+    /// Text is reserved for less: a group of small records after one large one reserves this much for each.
+    private static let maxReservedTextBytes = 4 * 1024
     private var recordBytes = 0
     private var contextBytes = 0
     private(set) var recordCount = 0

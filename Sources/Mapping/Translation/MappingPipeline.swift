@@ -1,5 +1,5 @@
-import ExchangeStandard
 import Dispatch
+import ExchangeStandard
 import Foundation
 import XMLStream
 
@@ -128,22 +128,19 @@ final class MappingPipeline {
             worker.queue.async {
                 // Read in place: iterating, or reading by index, copied each record (retaining its arrays).
                 records.withUnsafeBufferPointer { records in
+                    func forEachOutcome(_ body: (RecordOutcome) -> Void) {
+                        for index in records.indices {
+                            if let outcome = mapper.map(records[index], context: context, tracing: tracing, names: &worker.names) { body(outcome) }
+                        }
+                    }
                     if let render {
                         var writer = CanonicalJSONWriter(capacity: OutcomeRendering.bytesPerOutcome * records.count)
-                        for index in records.indices {
-                            if let outcome = mapper.map(records[index], context: context, tracing: tracing, names: &worker.names) {
-                                render(outcome, &writer)
-                            }
-                        }
+                        forEachOutcome { render($0, &writer) }
                         job.rendered = writer.bytes
                     } else {
                         var outcomes: [RecordOutcome] = []
                         outcomes.reserveCapacity(records.count)
-                        for index in records.indices {
-                            if let outcome = mapper.map(records[index], context: context, tracing: tracing, names: &worker.names) {
-                                outcomes.append(outcome)
-                            }
-                        }
+                        forEachOutcome { outcomes.append($0) }
                         job.outcomes = outcomes
                     }
                 }
