@@ -14,6 +14,14 @@ public typealias OutcomeRenderer = @Sendable (RecordOutcome, inout CanonicalJSON
 enum OutcomeRendering {
     /// What a group's writer reserves per record: a hub record's JSON line is about 1 KB, a credit record's 1.5.
     static let bytesPerOutcome = 2048
+
+    /// The bytes `renderer` writes for the outcomes `forEachOutcome` hands it, each as soon as it is made, for a group
+    /// of `count` records.
+    static func bytes(ofGroupOf count: Int, _ renderer: @escaping OutcomeRenderer, _ forEachOutcome: ((RecordOutcome) -> Void) -> Void) -> [UInt8] {
+        var writer = CanonicalJSONWriter(capacity: bytesPerOutcome * count)
+        forEachOutcome { renderer($0, &writer) }
+        return writer.bytes
+    }
 }
 
 /// Streams one batch through a mapping: bytes in, record outcomes out, one record tree at a time.
@@ -72,14 +80,14 @@ public final class BatchTranslator {
     /// `feed`, rendered: the bytes of the outcomes ready so far, in document order. Needs a ``renderer``.
     public func feedRendering(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [UInt8] {
         let records = try reader.feed(chunk)
-        guard let pipeline else { return render(records.compactMap(map)) }
+        guard let pipeline else { return render(records) }
         return pipeline.submitRendering(records, context: contextFixed(by: records), tracing: collectsTrace)
     }
 
     /// `finish`, rendered: the bytes of the remaining outcomes. Needs a ``renderer``.
     public func finishRendering() throws(XMLStreamError) -> [UInt8] {
         let records = try reader.finish()
-        guard let pipeline else { return render(records.compactMap(map)) }
+        guard let pipeline else { return render(records) }
         return pipeline.submitRendering(records, context: contextFixed(by: records), tracing: collectsTrace) + pipeline.drainRendering()
     }
 
@@ -88,14 +96,13 @@ public final class BatchTranslator {
         pipeline?.drainRendering() ?? []
     }
 
-    private func render(_ outcomes: [RecordOutcome]) -> [UInt8] {
+    /// Maps and renders the records here, one by one (no workers).
+    private func render(_ records: [XMLStreamedRecord]) -> [UInt8] {
         guard let renderer else { preconditionFailure("BatchTranslator: the rendering calls need a renderer") }
-        guard !outcomes.isEmpty else { return [] }
-        var writer = CanonicalJSONWriter(capacity: OutcomeRendering.bytesPerOutcome * outcomes.count)
-        outcomes.withUnsafeBufferPointer { outcomes in
-            for index in outcomes.indices { renderer(outcomes[index], &writer) }
+        guard !records.isEmpty else { return [] }
+        return OutcomeRendering.bytes(ofGroupOf: records.count, renderer) { body in
+            for record in records { if let outcome = map(record) { body(outcome) } }
         }
-        return writer.bytes
     }
 
     /// Outcomes of the oldest groups, awaited (without blocking the thread) until few enough are in flight.

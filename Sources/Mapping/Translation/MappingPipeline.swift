@@ -134,9 +134,7 @@ final class MappingPipeline {
                         }
                     }
                     if let render {
-                        var writer = CanonicalJSONWriter(capacity: OutcomeRendering.bytesPerOutcome * records.count)
-                        forEachOutcome { render($0, &writer) }
-                        job.rendered = writer.bytes
+                        job.rendered = OutcomeRendering.bytes(ofGroupOf: records.count, render, forEachOutcome)
                     } else {
                         var outcomes: [RecordOutcome] = []
                         outcomes.reserveCapacity(records.count)
