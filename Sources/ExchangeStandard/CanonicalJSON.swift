@@ -26,24 +26,31 @@ public struct CanonicalJSONWriter {
     /// (lowercase hex), everything else verbatim, `/` included.
     public mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            // Nearly every value has nothing to escape: found eight bytes at a time, then copied at once.
-            guard Self.mayNeedEscaping(utf8) else {
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-                runStart = index + 1
-                appendEscape(byte)
-            }
-            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
+        // Read in place: `withUTF8` is mutating, so it needed a copy of the string (a retain and a release per value).
+        // A native string always has contiguous UTF-8; a bridged one is copied into one first.
+        if value.utf8.withContiguousStorageIfAvailable({ utf8 in appendEscaped(utf8) }) == nil {
+            var copy = value
+            copy.withUTF8 { appendEscaped($0) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The bytes of a JSON string's content, escaped.
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        // Nearly every value has nothing to escape: found eight bytes at a time, then copied at once.
+        guard Self.mayNeedEscaping(utf8) else {
+            bytes.append(contentsOf: utf8)
+            return
+        }
+        var runStart = 0
+        for index in 0..<utf8.count {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+            runStart = index + 1
+            appendEscape(byte)
+        }
+        if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
     }
 
     /// Whether any byte is a control character, `"` or `\\` (exact for whole words, byte by byte for the rest).

@@ -61,15 +61,23 @@ struct InstancePath {
     }
 }
 
-struct ObjectValues {
-    var instancePath: InstancePath
+/// A class, not a struct: builders read instances held in lists, and reading a struct out of a list (or through a
+/// pointer) copied it, retaining and releasing every string and list it holds, several times per party and amount of
+/// every record (make bench-profile). A reference is retained once, or not at all. Filled once by `ObjectEvaluator`,
+/// then only read, on one thread.
+final class ObjectValues {
+    @exclusivity(unchecked) var instancePath: InstancePath
     /// `parties[3]`: the instance's place in its record.
     var path: String { instancePath.text }
     /// A field's full name (`parties[2].uscc`): for problems, so formatted only when there is one.
     func fieldName(_ name: String) -> String { path + "." + name }
-    var fields = NamedValues<Evaluation>()
-    var children = NamedValues<[ObjectValues]>()
-    var freeFields: [(name: String, evaluation: Evaluation)] = []
+    @exclusivity(unchecked) var fields = NamedValues<Evaluation>()
+    @exclusivity(unchecked) var children = NamedValues<[ObjectValues]>()
+    @exclusivity(unchecked) var freeFields: [(name: String, evaluation: Evaluation)] = []
+
+    init(instancePath: InstancePath) {
+        self.instancePath = instancePath
+    }
 
     func value(_ name: String) -> FieldValue? { fields.index(of: name).map { fields.values[$0].first } ?? nil }
     func text(_ name: String) -> String? {
@@ -86,13 +94,11 @@ struct ObjectValues {
         return nil
     }
 
-    /// Calls `body` with each of the first `limit` instances of the child list `name` that has input values, read in
-    /// place: iterating the list, or reading it by index, copied each instance (retaining all it holds) for every record.
-    func forEachInstanceWithInput(_ name: String, amongFirst limit: Int = .max, _ body: (borrowing ObjectValues) -> Void) {
+    /// Calls `body` with each of the first `limit` instances of the child list `name` that has input values.
+    func forEachInstanceWithInput(_ name: String, amongFirst limit: Int = .max, _ body: (ObjectValues) -> Void) {
         guard let list = children.index(of: name) else { return }
         children.values[list].withUnsafeBufferPointer { instances in
-            guard let first = instances.baseAddress else { return }
-            for index in 0..<min(limit, instances.count) where first[index].hasInputValues { body(first[index]) }
+            for index in 0..<min(limit, instances.count) where instances[index].hasInputValues { body(instances[index]) }
         }
     }
 
@@ -130,7 +136,7 @@ struct ObjectEvaluator {
         // Each scope is evaluated as it is made: collecting them first was an array per object of every record.
         guard let forEach = spec.forEach else {
             if spec.when.map({ evaluator.holds($0, in: scope) }) ?? true {
-                instances.append(evaluateInstance(spec, in: scope, path: path(instances.count)))
+                appendInstance(spec, in: scope, path: path(instances.count), to: &instances)
             }
             return
         }
@@ -139,12 +145,17 @@ struct ObjectEvaluator {
             var inner = scope.with(context: element)
             if let name = spec.bindAs { inner.variables[name] = [item] }
             if let when = spec.when, !evaluator.holds(when, in: inner) { continue }
-            instances.append(evaluateInstance(spec, in: inner, path: path(instances.count)))
+            appendInstance(spec, in: inner, path: path(instances.count), to: &instances)
         }
     }
 
-    private mutating func evaluateInstance(_ spec: ObjectSpec, in scope: PathScope, path: InstancePath) -> ObjectValues {
-        var values = ObjectValues(instancePath: path)
+    private mutating func appendInstance(_ spec: ObjectSpec, in scope: PathScope, path: InstancePath, to instances: inout [ObjectValues]) {
+        let values = ObjectValues(instancePath: path)
+        fill(values, spec, in: scope, path: path)
+        instances.append(values)
+    }
+
+    private mutating func fill(_ values: ObjectValues, _ spec: ObjectSpec, in scope: PathScope, path: InstancePath) {
         values.fields = NamedValues(names: spec.fieldNames)
         values.children = NamedValues(names: spec.childNames)
         // Formatted once per instance when traced (every field names it), else only for a problem.
@@ -173,7 +184,6 @@ struct ObjectEvaluator {
                 values.children.append(instances)
             }
         }
-        return values
     }
 
     /// The field's full name (`prefix` + `name`) is only formatted for a problem or the trace; so is the prefix

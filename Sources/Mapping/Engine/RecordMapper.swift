@@ -79,8 +79,11 @@ public struct RecordMapper: Sendable {
 
         let hubRecordId = RecordIdentity.hubRecordId(system: context.sourceSystem, sourceRecordId: sourceRecordId)
         var hubBuilder = HubRecordBuilder()
-        var hub = hubValues.flatMap {
-            hubBuilder.build($0, standard: standard, context: context, recordId: hubRecordId, sourceRecordId: sourceRecordId, redacted: redacted)
+        var hub: HubRecord?
+        if let hubValues {
+            hubBuilder.build(
+                hubValues, standard: standard, context: context, recordId: hubRecordId, sourceRecordId: sourceRecordId, redacted: redacted,
+                into: &hub)
         }
         problems += hubBuilder.problems
 
@@ -102,18 +105,20 @@ public struct RecordMapper: Sendable {
         }
         problems += creditBuilder.problems
 
-        // Moved out, not copied: a copy retained every field of the record.
-        guard problems.isEmpty, var finishedHub = hub.take() else {
+        // Not `hub != nil`: a record is Equatable, so that compared a copy of it with nil through the record's `==`.
+        guard problems.isEmpty, case .some = hub else {
             return .rejected(
                 RecordRejection(
                     sourceRecordId: sourceRecordId, recordSpec: recordSpec.name, line: position.line, column: position.column,
                     problems: Self.deduplicated(problems)))
         }
-        finishedHub.action = sourceAction == .withdraw ? .withdraw : .publish
-        if !credits.isEmpty { finishedHub.creditRecordIds = credits.map(\.record.creditRecordId) }
+        // Changed where it lies and moved out, not bound to a variable first: each binding copied the record (a retain
+        // and a release of every field).
+        hub?.action = sourceAction == .withdraw ? .withdraw : .publish
+        if !credits.isEmpty { hub?.creditRecordIds = credits.map(\.record.creditRecordId) }
         return .mapped(
             MappedRecord(
-                sourceRecordId: sourceRecordId, recordSpec: recordSpec.name, hub: finishedHub, credits: credits, sourceAction: sourceAction,
+                sourceRecordId: sourceRecordId, recordSpec: recordSpec.name, hub: hub.take()!, credits: credits, sourceAction: sourceAction,
                 trace: objects.trace, line: position.line, column: position.column))
     }
 

@@ -133,14 +133,16 @@ struct ValueEvaluator {
         if expression.transforms.split == nil {
             var kept = 0
             for index in items.indices {
-                guard let text = transformed(items[index].text, expression.transforms), !text.isEmpty else { continue }
+                var text = items[index].text
+                guard transform(&text, expression.transforms), !text.isEmpty else { continue }
                 items[kept] = Item(text: text, owner: items[index].owner)
                 kept += 1
             }
             items.removeLast(items.count - kept)
         } else {
             items = items.flatMap { item -> [Item] in
-                guard let text = transformed(item.text, expression.transforms), let separator = expression.transforms.split else { return [] }
+                var text = item.text
+                guard transform(&text, expression.transforms), let separator = expression.transforms.split else { return [] }
                 return text.components(separatedBy: separator).map {
                     Item(text: expression.transforms.trim ? $0.trimmingWhitespace : $0, owner: item.owner)
                 }
@@ -174,12 +176,12 @@ struct ValueEvaluator {
     /// The transforms of ``evaluate(_:in:field:)`` for at most one source item and no `split`, in the same order:
     /// trim, replacements and regex; code table; default; conversion (`join` has nothing to join).
     private func finishSingle(
-        _ source: Item?, _ expression: ValueExpression, scope: PathScope, field: @autoclosure () -> String, evaluation: inout Evaluation
+        _ source: consuming Item?, _ expression: ValueExpression, scope: PathScope, field: @autoclosure () -> String,
+        evaluation: inout Evaluation
     ) {
-        var item: Item?
-        if let source, let text = transformed(source.text, expression.transforms), !text.isEmpty {
-            item = Item(text: text, owner: source.owner)
-        }
+        // The item is transformed where it lies: binding its text and making a new item retained and released it.
+        var item = source
+        if item != nil, !transform(&item!.text, expression.transforms) || item!.text.isEmpty { item = nil }
         if expression.hasCodeTable, let current = item {
             item = coded(current, expression, field: field(), problems: &evaluation.problems)
         }
@@ -202,15 +204,16 @@ struct ValueEvaluator {
         return nil
     }
 
-    /// Trim, replacements and regex extraction; nil when the regex does not match.
-    private func transformed(_ text: String, _ transforms: borrowing TransformChain) -> String? {
-        var text = transforms.trim ? text.trimmingWhitespace : text
+    /// Trim, replacements and regex extraction, in place; false when the regex does not match. Text with nothing to trim
+    /// is left alone (reassigning it retained and released its storage for every field of every record).
+    private func transform(_ text: inout String, _ transforms: borrowing TransformChain) -> Bool {
+        if transforms.trim && text.mayHaveEdgeWhitespace { text = text.trimmingWhitespace }
         for (pattern, template) in transforms.replacements { text = pattern.replacing(in: text, with: template) }
         if let regex = transforms.regex {
-            guard let extracted = regex.firstMatch(in: text) else { return nil }
+            guard let extracted = regex.firstMatch(in: text) else { return false }
             text = extracted
         }
-        return text
+        return true
     }
 
     private func sourceItems(
