@@ -80,10 +80,11 @@ final class ObjectValues {
     }
 
     func value(_ name: String) -> FieldValue? { fields.index(of: name).map { fields.values[$0].first } ?? nil }
+    /// Read in place: copying the value out and then its text retained the text twice (builders read every field so).
     func text(_ name: String) -> String? {
-        guard let value = value(name) else { return nil }
-        let text = value.text
-        return text.isEmpty ? nil : text
+        guard let index = fields.index(of: name) else { return nil }
+        let text = fields.values[index].values.firstText
+        return text?.isEmpty ?? true ? nil : text
     }
     func date(_ name: String) -> LocalDate? {
         if case .date(let date)? = value(name) { return date }

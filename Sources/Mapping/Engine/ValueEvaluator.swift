@@ -52,6 +52,15 @@ public struct FieldValues: RandomAccessCollection, Sendable {
 
     public var first: FieldValue? { head }
 
+    /// The first value's text, read in place (text and numbers without copying the value first).
+    var firstText: String? {
+        switch head {
+        case .text(let text)?, .number(let text)?: text
+        case let value?: value.text
+        case nil: nil
+        }
+    }
+
     public mutating func append(_ value: FieldValue) {
         if head == nil {
             head = value
