@@ -48,6 +48,9 @@ struct XMLRecordAssembler {
     /// The element names met so far, which records' elements point into (see `XMLNameTable`). A document that
     /// invents names cannot grow it without bound: past `maxNames` a new table starts after the next record.
     private var names = XMLNameTable(lineage: XMLNameTable.Lineage())
+    /// The UTF-8 length of each name's local part, by index: what an element costs against the record limit, read
+    /// without copying the name (its strings were retained and released for every element).
+    private var nameLengths: [Int] = []
     /// Counts the tables started: indices handed out for an earlier one are void.
     private(set) var nameTableGeneration = 0
     private static let maxNames = 4096
@@ -100,7 +103,13 @@ struct XMLRecordAssembler {
     /// interned names) asks once per distinct name and table, and passes the index to ``startElement``.
     mutating func register(_ name: XMLQualifiedName) -> Int32 {
         names.names.append(name)
+        nameLengths.append(name.localName.utf8.count)
         return Int32(names.names.count - 1)
+    }
+
+    /// The name registered as `index` in the current table.
+    func name(at index: Int32) -> XMLQualifiedName {
+        names.names[Int(index)]
     }
 
     private func recordElementName(_ index: Int32) -> XMLQualifiedName {
@@ -112,28 +121,27 @@ struct XMLRecordAssembler {
     /// Refuses an element before its attributes are converted, so that limits cost nothing.
     /// `mutating` although it changes nothing: called on the reader's stored assembler, a non-mutating
     /// method got a copy of the whole assembler (every array in it retained) for each element.
-    mutating func admitElement(named name: XMLQualifiedName, attributeCount: Int, at position: XMLPosition) throws(XMLStreamError) {
+    mutating func admitElement(nameIndex: Int32, attributeCount: Int, at position: XMLPosition) throws(XMLStreamError) {
         if depth + 1 > limits.maxDepth {
             throw XMLStreamError(
                 code: .depthLimit,
-                message: "element <\(name)> is nested \(depth + 1) levels deep; at most \(limits.maxDepth) are allowed",
+                message: "element <\(name(at: nameIndex))> is nested \(depth + 1) levels deep; at most \(limits.maxDepth) are allowed",
                 position: position)
         }
         if attributeCount > limits.maxAttributesPerElement {
             throw XMLStreamError(
                 code: .attributeLimit,
-                message: "element <\(name)> has \(attributeCount) attributes and namespace declarations; "
+                message: "element <\(name(at: nameIndex))> has \(attributeCount) attributes and namespace declarations; "
                     + "at most \(limits.maxAttributesPerElement) are allowed",
                 position: position)
         }
     }
 
-    /// - Parameter nameIndex: `name`'s index, from ``register(_:)`` in the current table.
-    mutating func startElement(
-        name: XMLQualifiedName, nameIndex: Int32, prefix: String?, attributes: [XMLAttributeNode], position: XMLPosition
-    ) throws(XMLStreamError) {
+    /// - Parameter nameIndex: the name's index, from ``register(_:)`` in the current table. Inside a record only the
+    /// index is kept; the name itself is looked up for the elements around records.
+    mutating func startElement(nameIndex: Int32, prefix: String?, attributes: [XMLAttributeNode], position: XMLPosition) throws(XMLStreamError) {
         try flushText(closingElement: false)
-        let cost = Self.cost(name: name, prefix: prefix, attributes: attributes)
+        let cost = Self.cost(nameLength: nameLengths[Int(nameIndex)], prefix: prefix, attributes: attributes)
 
         if let parent = openInRecord.last {
             try addRecordBytes(cost, at: position)
@@ -142,6 +150,7 @@ struct XMLRecordAssembler {
         }
 
         rootStarted = true
+        let name = name(at: nameIndex)
         if let index = recordPattern(named: name, nameIndex: nameIndex) {
             recordCount += 1
             if recordCount > limits.maxRecords {
@@ -188,6 +197,7 @@ struct XMLRecordAssembler {
                 recordAncestors = []
                 if names.names.count > Self.maxNames {
                     names = XMLNameTable(lineage: XMLNameTable.Lineage())
+                    nameLengths.removeAll(keepingCapacity: true)
                     nameTableGeneration += 1
                 }
             }
@@ -295,8 +305,8 @@ struct XMLRecordAssembler {
         }
     }
 
-    private static func cost(name: XMLQualifiedName, prefix: String?, attributes: [XMLAttributeNode]) -> Int {
-        var bytes = elementOverhead + name.localName.utf8.count + (prefix?.utf8.count ?? 0)
+    private static func cost(nameLength: Int, prefix: String?, attributes: [XMLAttributeNode]) -> Int {
+        var bytes = elementOverhead + nameLength + (prefix?.utf8.count ?? 0)
         for attribute in attributes {
             bytes += attributeOverhead + attribute.name.localName.utf8.count + attribute.value.utf8.count
         }

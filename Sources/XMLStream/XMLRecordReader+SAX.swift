@@ -117,10 +117,10 @@ extension XMLRecordReader {
         attributeCount: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
         guard callbackError == nil else { return }
-        let (name, nameIndex) = elementName(localName, uri)
+        let nameIndex = elementNameIndex(localName, uri)
         let position = startTagPosition()
         do throws(XMLStreamError) {
-            try assembler.admitElement(named: name, attributeCount: attributeCount + namespaceCount, at: position)
+            try assembler.admitElement(nameIndex: nameIndex, attributeCount: attributeCount + namespaceCount, at: position)
             // Converted into the reader's scratch list, whose storage is kept between elements: the assembler copies
             // the attributes into the record (a list per element was an allocation per element with attributes).
             // Emptied only when it holds something: most elements have no attributes, and emptying an array goes
@@ -136,15 +136,14 @@ extension XMLRecordReader {
                     if length > limits.maxTextNodeBytes {
                         throw XMLStreamError(
                             code: .textLimit,
-                            message: "attribute \(attributeName) of <\(name)> is longer than \(limits.maxTextNodeBytes) bytes",
+                            message: "attribute \(attributeName) of <\(assembler.name(at: nameIndex))> is longer than \(limits.maxTextNodeBytes) bytes",
                             position: position)
                     }
                     let value = Self.attributeValue(UnsafeBufferPointer(start: start, count: length))
                     attributeScratch.append(XMLAttributeNode(name: attributeName, prefix: entry[1].map(interned), value: value))
                 }
             }
-            try assembler.startElement(
-                name: name, nameIndex: nameIndex, prefix: prefix.map(interned), attributes: attributeScratch, position: position)
+            try assembler.startElement(nameIndex: nameIndex, prefix: prefix.map(interned), attributes: attributeScratch, position: position)
         } catch {
             raise(error)
         }
@@ -171,10 +170,11 @@ extension XMLRecordReader {
         return String(decoding: result, as: UTF8.self)
     }
 
-    /// An element's name and its index in the assembler's name table, made once per distinct pair of libxml2's
-    /// interned pointers (and name table). A slot per pointer hash answers nearly every element; hashing the
+    /// An element name's index in the assembler's name table, the name made and registered once per distinct pair of
+    /// libxml2's interned pointers (and name table). A slot per pointer hash answers nearly every element; hashing the
     /// pointer pair into the dictionary for each one cost twice what converting the names had (make bench-profile).
-    private func elementName(_ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?) -> (XMLQualifiedName, Int32) {
+    /// Only the index is handed on: copying the name out for every element retained and released its strings.
+    private func elementNameIndex(_ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?) -> Int32 {
         if elementNamesGeneration != assembler.nameTableGeneration {
             elementNames.removeAll(keepingCapacity: true)
             elementNameSlots = []
@@ -182,18 +182,17 @@ extension XMLRecordReader {
         }
         let key = InternedElementName(localName: UnsafeRawPointer(localName), namespaceURI: uri.map(UnsafeRawPointer.init))
         let slot = key.slot
-        if slot < elementNameSlots.count, let known = elementNameSlots[slot], known.key == key { return (known.name, known.index) }
-        let entry: (name: XMLQualifiedName, index: Int32)
+        if slot < elementNameSlots.count, let known = elementNameSlots[slot], known.key == key { return known.index }
+        let index: Int32
         if let known = elementNames[key] {
-            entry = known
+            index = known
         } else {
-            let name = XMLQualifiedName(interned(localName), namespaceURI: uri.map(interned) ?? "")
-            entry = (name, assembler.register(name))
-            elementNames[key] = entry
+            index = assembler.register(XMLQualifiedName(interned(localName), namespaceURI: uri.map(interned) ?? ""))
+            elementNames[key] = index
         }
         if elementNameSlots.isEmpty { elementNameSlots = Array(repeating: nil, count: InternedElementName.slotCount) }
-        elementNameSlots[slot] = (key, entry.name, entry.index)
-        return entry
+        elementNameSlots[slot] = (key, index)
+        return index
     }
 
     /// A name from libxml2's dictionary as a Swift string, converted once per distinct name.

@@ -62,10 +62,10 @@ public final class XMLRecordReader {
     @exclusivity(unchecked) var nameCache: [UnsafeRawPointer: String] = [:]
     /// Element names with their index in the assembler's name table (`XMLNameTable`), by libxml2's pointers;
     /// cleared when the assembler starts a new table.
-    @exclusivity(unchecked) var elementNames: [InternedElementName: (name: XMLQualifiedName, index: Int32)] = [:]
+    @exclusivity(unchecked) var elementNames: [InternedElementName: Int32] = [:]
     @exclusivity(unchecked) var elementNamesGeneration = 0
     /// The last name met per slot (`InternedElementName.slot`), in front of `elementNames`.
-    @exclusivity(unchecked) var elementNameSlots: [(key: InternedElementName, name: XMLQualifiedName, index: Int32)?] = []
+    @exclusivity(unchecked) var elementNameSlots: [(key: InternedElementName, index: Int32)?] = []
     @exclusivity(unchecked) var tagScan = PendingTagScan()
     /// The last start tag's position, from which the next ones are counted.
     @exclusivity(unchecked) var anchor: PositionAnchor?
