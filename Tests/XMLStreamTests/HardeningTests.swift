@@ -221,6 +221,8 @@ import XMLStream
         let error = readError(#"<batch><record a="1" b="2" xmlns:x="urn:x" c="3"/></batch>"#, limits: limits)
         #expect(error?.code == .attributeLimit)
         #expect(error?.position == XMLPosition(line: 1, column: 8))
+        // The element is named from the reader's name table, by the index the SAX layer handed over.
+        #expect(error?.message.contains("<record>") == true)
     }
 
     @Test func longCommentStopsAtTheMarkupLimit() throws {
@@ -245,6 +247,7 @@ import XMLStream
         let error = readError("<batch><record note=\"\(value)\"/></batch>", limits: limits)
         #expect(error?.code == .textLimit)
         #expect(error?.message.contains("note") == true)
+        #expect(error?.message.contains("<record>") == true)
     }
 
     @Test func recordLimit() throws {
