@@ -24,8 +24,7 @@ public struct HubRecord: Hashable, Sendable, Codable {
     public var redacted: [String]?
     public var creditRecordIds: [String]?
 
-    /// Inlinable: called across modules, the initialiser took its arguments owned and copied the finished record once more.
-    @inlinable public init(
+    public init(
         recordId: String, version: Int, action: RecordAction, domain: String, itemType: String, regionCode: String,
         source: SourceReference, projectCode: String? = nil, projectName: String? = nil, title: String, responsible: Party,
         formedOn: LocalDate, publishedOn: LocalDate? = nil, receivedAt: String, dueOn: LocalDate, late: Bool,
