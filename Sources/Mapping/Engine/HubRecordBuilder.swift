@@ -7,12 +7,10 @@ struct HubRecordBuilder {
 
     /// `standard` and `context` are borrowed for the call: a builder holding them copied both (retaining every
     /// table in them) for every record.
-    /// Writes the record into `record`, or leaves it nil and adds the problems. Written in place: a record returned as
-    /// an optional was built, copied into the result (a retain of every field) and the original destroyed.
     mutating func build(
         _ values: ObjectValues, standard: StandardData, context: TranslationContext, recordId: String, sourceRecordId: String,
-        redacted: [String], into record: inout HubRecord?
-    ) {
+        redacted: [String]
+    ) -> HubRecord? {
         let domain = required(values, "domain")
         let itemType = required(values, "itemType")
         if let domain, standard.catalog.domain(code: domain) == nil {
@@ -77,9 +75,9 @@ struct HubRecordBuilder {
         }
 
         guard problems.isEmpty, let domain, let itemType, let regionCode, let title, let formedOn, let responsible, let dueOn else {
-            return
+            return nil
         }
-        record = HubRecord(
+        return HubRecord(
             recordId: recordId, version: 1, action: .publish, domain: domain, itemType: itemType, regionCode: regionCode,
             source: SourceReference(system: context.sourceSystem, recordId: sourceRecordId, batchId: context.batchId),
             projectCode: values.text("projectCode"), projectName: values.text("projectName"), title: title, responsible: responsible,

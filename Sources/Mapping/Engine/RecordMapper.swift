@@ -79,11 +79,8 @@ public struct RecordMapper: Sendable {
 
         let hubRecordId = RecordIdentity.hubRecordId(system: context.sourceSystem, sourceRecordId: sourceRecordId)
         var hubBuilder = HubRecordBuilder()
-        var hub: HubRecord?
-        if let hubValues {
-            hubBuilder.build(
-                hubValues, standard: standard, context: context, recordId: hubRecordId, sourceRecordId: sourceRecordId, redacted: redacted,
-                into: &hub)
+        var hub = hubValues.flatMap {
+            hubBuilder.build($0, standard: standard, context: context, recordId: hubRecordId, sourceRecordId: sourceRecordId, redacted: redacted)
         }
         problems += hubBuilder.problems
 
