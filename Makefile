@@ -11,7 +11,7 @@ CORPUS := $(FUZZ_DIR)/corpus
 SOURCES := $(wildcard Sources/XMLStream/*.swift) Fuzz/XMLStreamFuzz/main.swift
 LIBXML_CFLAGS := $(shell pkg-config --cflags libxml-2.0)
 
-.PHONY: bench bench-profile fuzz fuzz-build fuzz-corpus test run
+.PHONY: bench bench-profile bench-refcounts fuzz fuzz-build fuzz-corpus test run
 
 # The README's two commands.
 test:
@@ -27,6 +27,10 @@ bench:
 # perf profiles of translate (10,000 records) and of serve under ingest; hot spots in bench-out/profile.txt.
 bench-profile:
 	scripts/bench profile
+
+# swift_retain and swift_release calls per translated record (uprobes): a figure that does not drift with the machine.
+bench-refcounts:
+	scripts/bench refcounts
 
 fuzz: fuzz-build fuzz-corpus
 	$(FUZZ_BIN) $(CORPUS) -dict=Fuzz/xml.dict -max_len=16384 -timeout=20 -rss_limit_mb=2048 \
