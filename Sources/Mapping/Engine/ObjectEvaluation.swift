@@ -82,9 +82,8 @@ final class ObjectValues {
     func value(_ name: String) -> FieldValue? { fields.index(of: name).map { fields.values[$0].first } ?? nil }
     /// Read in place: copying the value out and then its text retained the text twice (builders read every field so).
     func text(_ name: String) -> String? {
-        guard let index = fields.index(of: name) else { return nil }
-        let text = fields.values[index].values.firstText
-        return text?.isEmpty ?? true ? nil : text
+        guard let index = fields.index(of: name), let text = fields.values[index].values.firstText, !text.isEmpty else { return nil }
+        return text
     }
     func date(_ name: String) -> LocalDate? {
         if case .date(let date)? = value(name) { return date }
