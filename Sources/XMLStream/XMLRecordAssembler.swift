@@ -48,9 +48,6 @@ struct XMLRecordAssembler {
     /// The element names met so far, which records' elements point into (see `XMLNameTable`). A document that
     /// invents names cannot grow it without bound: past `maxNames` a new table starts after the next record.
     private var names = XMLNameTable(lineage: XMLNameTable.Lineage())
-    /// The UTF-8 length of each name's local part, by index: what an element costs against the record limit, read
-    /// without copying the name (its strings were retained and released for every element).
-    private var nameLengths: [Int] = []
     /// Counts the tables started: indices handed out for an earlier one are void.
     private(set) var nameTableGeneration = 0
     private static let maxNames = 4096
@@ -103,7 +100,6 @@ struct XMLRecordAssembler {
     /// interned names) asks once per distinct name and table, and passes the index to ``startElement``.
     mutating func register(_ name: XMLQualifiedName) -> Int32 {
         names.names.append(name)
-        nameLengths.append(name.localName.utf8.count)
         return Int32(names.names.count - 1)
     }
 
@@ -141,7 +137,7 @@ struct XMLRecordAssembler {
     /// index is kept; the name itself is looked up for the elements around records.
     mutating func startElement(nameIndex: Int32, prefix: String?, attributes: [XMLAttributeNode], position: XMLPosition) throws(XMLStreamError) {
         try flushText(closingElement: false)
-        let cost = Self.cost(nameLength: nameLengths[Int(nameIndex)], prefix: prefix, attributes: attributes)
+        let cost = Self.cost(nameLength: name(at: nameIndex).localName.utf8.count, prefix: prefix, attributes: attributes)
 
         if let parent = openInRecord.last {
             try addRecordBytes(cost, at: position)
@@ -197,7 +193,6 @@ struct XMLRecordAssembler {
                 recordAncestors = []
                 if names.names.count > Self.maxNames {
                     names = XMLNameTable(lineage: XMLNameTable.Lineage())
-                    nameLengths.removeAll(keepingCapacity: true)
                     nameTableGeneration += 1
                 }
             }
