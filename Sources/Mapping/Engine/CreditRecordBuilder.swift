@@ -43,7 +43,7 @@ struct CreditRecordBuilder {
         if let uscc {
             checkUSCC(uscc, field: field("CF_XDR_SHXYM"))
         } else if category == .organization || category == .individualBusiness {
-            if values.fields["CF_XDR_SHXYM"]?.problems.isEmpty ?? true {
+            if !values.failed("CF_XDR_SHXYM") {
                 problems.append(
                     ProblemMessages.conditionallyRequired(
                         field("CF_XDR_SHXYM"), because: "行政相对人为\(category!.rawValue)", reasonEnglish: "the subject is \(category!.rawValue)"))
@@ -146,13 +146,13 @@ struct CreditRecordBuilder {
 
     private mutating func required(_ values: ObjectValues, _ name: String) -> String? {
         if let text = values.text(name) { return text }
-        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(values.fieldName(name))) }
+        if !values.failed(name) { problems.append(ProblemMessages.required(values.fieldName(name))) }
         return nil
     }
 
     private mutating func requiredDate(_ values: ObjectValues, _ name: String) -> LocalDate? {
         if let date = values.date(name) { return date }
-        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(values.fieldName(name))) }
+        if !values.failed(name) { problems.append(ProblemMessages.required(values.fieldName(name))) }
         return nil
     }
 }

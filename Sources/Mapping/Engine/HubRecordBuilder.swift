@@ -70,7 +70,8 @@ struct HubRecordBuilder {
         }
 
         var fields: [String: JSONValue] = [:]
-        for (name, evaluation) in values.freeFields where !evaluation.values.isEmpty {
+        values.forEachFreeField { name, evaluation in
+            guard !evaluation.values.isEmpty else { return }
             fields[name] = evaluation.values.count == 1 ? evaluation.values[0].json : .array(evaluation.values.map(\.json))
         }
 
@@ -126,7 +127,7 @@ struct HubRecordBuilder {
     private mutating func amount(_ values: ObjectValues) -> MoneyAmount? {
         let kind = required(values, "kind", field: values.fieldName("kind"))
         let amount = values.amount("value")
-        if amount == nil, values.fields["value"]?.problems.isEmpty ?? true {
+        if amount == nil, !values.failed("value") {
             problems.append(ProblemMessages.required(values.fieldName("value")))
         }
         guard let kind, let amount else { return nil }
@@ -145,13 +146,13 @@ struct HubRecordBuilder {
     private mutating func required(_ values: ObjectValues, _ name: String, field: @autoclosure () -> String? = nil) -> String? {
         if let text = values.text(name) { return text }
         // A value that failed a transform already carries its own problem.
-        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(field() ?? name)) }
+        if !values.failed(name) { problems.append(ProblemMessages.required(field() ?? name)) }
         return nil
     }
 
     private mutating func requiredDate(_ values: ObjectValues, _ name: String) -> LocalDate? {
         if let date = values.date(name) { return date }
-        if values.fields[name]?.problems.isEmpty ?? true { problems.append(ProblemMessages.required(name)) }
+        if !values.failed(name) { problems.append(ProblemMessages.required(name)) }
         return nil
     }
 }

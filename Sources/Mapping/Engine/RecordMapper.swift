@@ -2,6 +2,13 @@ import ExchangeStandard
 import Foundation
 import XMLStream
 
+/// What a mapping thread keeps from one record to the next: the element names it looked up, and the store its records'
+/// fields are evaluated into. One per thread: a record is mapped with the workspace of the thread mapping it.
+struct MappingWorkspace {
+    var names = NameLookupCache()
+    let values = RecordValues()
+}
+
 /// Maps one streamed record element through its record spec: redaction, hub record, credit records,
 /// validation, ids, content hash and trace.
 public struct RecordMapper: Sendable {
@@ -16,14 +23,14 @@ public struct RecordMapper: Sendable {
     /// Nil when the record spec's `when:` excludes the element.
     /// - Parameter tracing: whether to record, for every field, the rule and input that produced it.
     public func map(_ streamed: XMLStreamedRecord, context: TranslationContext, tracing: Bool = true) -> RecordOutcome? {
-        var names = NameLookupCache()
-        return map(streamed, context: context, tracing: tracing, names: &names)
+        var workspace = MappingWorkspace()
+        return map(streamed, context: context, tracing: tracing, workspace: &workspace)
     }
 
-    func map(_ streamed: XMLStreamedRecord, context: TranslationContext, tracing: Bool, names: inout NameLookupCache) -> RecordOutcome? {
+    func map(_ streamed: XMLStreamedRecord, context: TranslationContext, tracing: Bool, workspace: inout MappingWorkspace) -> RecordOutcome? {
         let recordSpec = spec.records[streamed.patternIndex]
         let position = streamed.position
-        var tree = RecordTree(streamed, names: &names)
+        var tree = RecordTree(streamed, names: &workspace.names)
         var scope = PathScope(record: tree)
         let evaluator = ValueEvaluator()
         if let when = recordSpec.when, !evaluator.holds(when, in: scope) { return nil }
@@ -40,13 +47,12 @@ public struct RecordMapper: Sendable {
                 }
             }
             if !removed.isEmpty {
-                tree = RecordTree(record: Self.removing(removed, from: streamed.element), ancestors: streamed.ancestors, names: &names)
+                tree = RecordTree(record: Self.removing(removed, from: streamed.element), ancestors: streamed.ancestors, names: &workspace.names)
                 scope = PathScope(record: tree)
             }
         }
 
-        var objects = ObjectEvaluator()
-        objects.tracing = tracing
+        var objects = ObjectEvaluator(store: workspace.values, tracing: tracing)
         let idEvaluation = evaluator.evaluate(recordSpec.id, in: scope, field: "id")
         guard let sourceRecordId = idEvaluation.first?.text, !sourceRecordId.isEmpty else {
             return .rejected(
@@ -68,13 +74,18 @@ public struct RecordMapper: Sendable {
             }
         }
 
-        // Instances are moved out of and appended into their lists, never copied (each copy retained all it holds).
-        var hubInstances = objects.evaluate(recordSpec.hub, in: scope) { _ in .top }
-        let hubValues = hubInstances.isEmpty ? nil : hubInstances.removeFirst()
-        var creditValues: [ObjectValues] = []
+        var hubCount = 0
+        let hubIndex = objects.store.instances.count
+        objects.evaluate(recordSpec.hub, in: scope, parent: -1, list: RecordValues.hubList, count: &hubCount) { _ in .top }
+        // The first instance of the list: those of a hub spec with `forEach` follow it, after its children.
+        let hubValues = hubCount == 0 ? nil : ObjectValues(objects.store, index: hubIndex)
+        var creditCount = 0
         for creditSpec in recordSpec.credits {
-            objects.evaluate(creditSpec, in: scope, into: &creditValues) { InstancePath(prefix: "", name: "credit", index: $0) }
+            objects.evaluate(creditSpec, in: scope, parent: -1, list: RecordValues.creditList, count: &creditCount) {
+                InstancePath(prefix: "", name: "credit", index: $0)
+            }
         }
+        let creditValues = creditCount == 0 ? [] : objects.members(ofTopList: RecordValues.creditList)
         problems += objects.problems
 
         let hubRecordId = RecordIdentity.hubRecordId(system: context.sourceSystem, sourceRecordId: sourceRecordId)
@@ -89,15 +100,11 @@ public struct RecordMapper: Sendable {
         // The parts of the hub record credit records repeat, taken once (handing the record itself copied it).
         let hubParts =
             creditValues.isEmpty ? nil : hub.map { CreditRecordBuilder.HubParts(domain: $0.domain, regionCode: $0.regionCode, source: $0.source) }
-        creditValues.withUnsafeBufferPointer { creditValues in
-            for index in creditValues.indices {
-                if let built = creditBuilder.build(
-                    creditValues[index], context: context, hub: hubParts, sourceRecordId: sourceRecordId, hubRecordId: hubRecordId)
-                {
-                    var record = built.record
-                    record.action = sourceAction == .withdraw ? .withdraw : .publish
-                    credits.append(MappedCreditRecord(record: record, publishOnCreditZhejiang: built.publish))
-                }
+        for values in creditValues {
+            if let built = creditBuilder.build(values, context: context, hub: hubParts, sourceRecordId: sourceRecordId, hubRecordId: hubRecordId) {
+                var record = built.record
+                record.action = sourceAction == .withdraw ? .withdraw : .publish
+                credits.append(MappedCreditRecord(record: record, publishOnCreditZhejiang: built.publish))
             }
         }
         problems += creditBuilder.problems

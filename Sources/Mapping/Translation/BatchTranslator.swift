@@ -35,8 +35,9 @@ public final class BatchTranslator {
     private var batchNumber: String?
     /// Whether mapped records carry their trace (the gateway stores it; `translate` needs it for `--trace` only).
     public var collectsTrace = true
-    /// Element names of this batch already looked up in the registry of names mappings use.
-    private var names = NameLookupCache()
+    /// Element names of this batch already looked up in the registry of names mappings use, and the store records
+    /// are evaluated into.
+    private var workspace = MappingWorkspace()
 
     /// - Parameter context: an empty `batchId` means "use the batch number the document carries".
     public init(mapper: RecordMapper, context: TranslationContext, limits: XMLStreamLimits = XMLStreamLimits()) {
@@ -157,12 +158,12 @@ public final class BatchTranslator {
 
     private func map(_ streamed: XMLStreamedRecord) -> RecordOutcome? {
         adoptBatchNumber(from: streamed)
-        return mapper.map(streamed, context: context, tracing: collectsTrace, names: &names)
+        return mapper.map(streamed, context: context, tracing: collectsTrace, workspace: &workspace)
     }
 
     private func adoptBatchNumber(from streamed: XMLStreamedRecord) {
         if batchIdFromDocument, batchNumber == nil, !streamed.ancestors.isEmpty {
-            let tree = RecordTree(streamed, names: &names)
+            let tree = RecordTree(streamed, names: &workspace.names)
             batchNumber = Self.batchInfo(spec: mapper.spec.batch, scope: PathScope(tree: tree, context: tree.root)).number
             if let batchNumber { context.batchId = batchNumber }
         }

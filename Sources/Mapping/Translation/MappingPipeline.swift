@@ -17,14 +17,14 @@ import XMLStream
 /// stopped parsing while the other worker ran out of work (`perf sched`: the parsing thread asleep for 720 ms
 /// of a 2 s run, a core idle 12 % of it).
 ///
-/// Used by one thread or one task at a time (the batch's); each worker keeps its own name cache on its own
+/// Used by one thread or one task at a time (the batch's); each worker keeps its own workspace on its own
 /// serial queue.
 final class MappingPipeline {
     /// One mapping thread and what it keeps between groups.
     private final class Worker: @unchecked Sendable {
         let queue: DispatchQueue
         /// Touched only on `queue`.
-        var names = NameLookupCache()
+        var workspace = MappingWorkspace()
 
         init(index: Int) {
             queue = DispatchQueue(label: "credit-gateway.mapping.\(index)")
@@ -130,7 +130,7 @@ final class MappingPipeline {
                 records.withUnsafeBufferPointer { records in
                     func forEachOutcome(_ body: (RecordOutcome) -> Void) {
                         for index in records.indices {
-                            if let outcome = mapper.map(records[index], context: context, tracing: tracing, names: &worker.names) { body(outcome) }
+                            if let outcome = mapper.map(records[index], context: context, tracing: tracing, workspace: &worker.workspace) { body(outcome) }
                         }
                     }
                     if let render {
