@@ -28,8 +28,8 @@ public struct CreditRecord: Hashable, Sendable, Codable {
     public var recordKind: CreditRecordKind
     public var domain: String
     public var regionCode: String
-    public var source: SourceReference
     public var hubRecordId: String
+    public var source: SourceReference
     public var severity: CreditSeverity
 
     // MARK: - Standard fields
@@ -66,7 +66,13 @@ public struct CreditRecord: Hashable, Sendable, Codable {
     public var CF_SJLY: String
     public var CF_SJLYDM: String
     public var BZ: String?
+}
 
+extension CreditRecord {
+    /// Delegates to the memberwise initializer, which makes the value in place: an initializer assigning each
+    /// property built it in a temporary and copied it out, retaining and releasing every field (make bench-refcounts).
+    /// The properties are declared in another order than the parameters (`hubRecordId` before `source`), so that the two
+    /// initializers differ.
     public init(
         creditRecordId: String, version: Int, action: RecordAction, recordKind: CreditRecordKind, domain: String,
         regionCode: String, source: SourceReference, hubRecordId: String, severity: CreditSeverity, CF_XDR_MC: String,
@@ -77,44 +83,14 @@ public struct CreditRecord: Hashable, Sendable, Codable {
         CF_NR_FK: String? = nil, CF_NR_WFFF: String? = nil, CF_NR_ZKDX: String? = nil, CF_JDRQ: LocalDate, CF_YXQ: LocalDate,
         CF_GSJZQ: LocalDate? = nil, CF_CFJG: String, CF_CFJGDM: String, CF_SJLY: String, CF_SJLYDM: String, BZ: String? = nil
     ) {
-        self.creditRecordId = creditRecordId
-        self.version = version
-        self.action = action
-        self.recordKind = recordKind
-        self.domain = domain
-        self.regionCode = regionCode
-        self.source = source
-        self.hubRecordId = hubRecordId
-        self.severity = severity
-        self.CF_XDR_MC = CF_XDR_MC
-        self.CF_XDR_LB = CF_XDR_LB
-        self.CF_XDR_SHXYM = CF_XDR_SHXYM
-        self.CF_XDR_GSZC = CF_XDR_GSZC
-        self.CF_XDR_ZZJG = CF_XDR_ZZJG
-        self.CF_XDR_SWDJ = CF_XDR_SWDJ
-        self.CF_XDR_SYDW = CF_XDR_SYDW
-        self.CF_XDR_SHZZ = CF_XDR_SHZZ
-        self.CF_FRDB = CF_FRDB
-        self.CF_FR_ZJLX = CF_FR_ZJLX
-        self.CF_FR_ZJHM = CF_FR_ZJHM
-        self.CF_XDR_ZJLX = CF_XDR_ZJLX
-        self.CF_XDR_ZJHM = CF_XDR_ZJHM
-        self.CF_WSH = CF_WSH
-        self.CF_WFXW = CF_WFXW
-        self.CF_SY = CF_SY
-        self.CF_YJ = CF_YJ
-        self.CF_CFLB = CF_CFLB
-        self.CF_NR = CF_NR
-        self.CF_NR_FK = CF_NR_FK
-        self.CF_NR_WFFF = CF_NR_WFFF
-        self.CF_NR_ZKDX = CF_NR_ZKDX
-        self.CF_JDRQ = CF_JDRQ
-        self.CF_YXQ = CF_YXQ
-        self.CF_GSJZQ = CF_GSJZQ
-        self.CF_CFJG = CF_CFJG
-        self.CF_CFJGDM = CF_CFJGDM
-        self.CF_SJLY = CF_SJLY
-        self.CF_SJLYDM = CF_SJLYDM
-        self.BZ = BZ
+        self.init(
+            creditRecordId: creditRecordId, version: version, action: action, recordKind: recordKind, domain: domain,
+            regionCode: regionCode, hubRecordId: hubRecordId, source: source, severity: severity, CF_XDR_MC: CF_XDR_MC,
+            CF_XDR_LB: CF_XDR_LB, CF_XDR_SHXYM: CF_XDR_SHXYM, CF_XDR_GSZC: CF_XDR_GSZC, CF_XDR_ZZJG: CF_XDR_ZZJG,
+            CF_XDR_SWDJ: CF_XDR_SWDJ, CF_XDR_SYDW: CF_XDR_SYDW, CF_XDR_SHZZ: CF_XDR_SHZZ, CF_FRDB: CF_FRDB, CF_FR_ZJLX: CF_FR_ZJLX,
+            CF_FR_ZJHM: CF_FR_ZJHM, CF_XDR_ZJLX: CF_XDR_ZJLX, CF_XDR_ZJHM: CF_XDR_ZJHM, CF_WSH: CF_WSH, CF_WFXW: CF_WFXW,
+            CF_SY: CF_SY, CF_YJ: CF_YJ, CF_CFLB: CF_CFLB, CF_NR: CF_NR, CF_NR_FK: CF_NR_FK, CF_NR_WFFF: CF_NR_WFFF,
+            CF_NR_ZKDX: CF_NR_ZKDX, CF_JDRQ: CF_JDRQ, CF_YXQ: CF_YXQ, CF_GSJZQ: CF_GSJZQ, CF_CFJG: CF_CFJG, CF_CFJGDM: CF_CFJGDM,
+            CF_SJLY: CF_SJLY, CF_SJLYDM: CF_SJLYDM, BZ: BZ)
     }
 }

@@ -10,21 +10,22 @@ public enum PartyKind: String, Hashable, Sendable, Codable, CaseIterable {
 public struct Party: Hashable, Sendable, Codable {
     public var role: String
     public var name: String
-    public var uscc: String?
     public var kind: PartyKind
+    public var uscc: String?
     public var idType: String?
     public var idNumber: String?
+}
 
+extension Party {
+    /// Delegates to the memberwise initializer, which makes the value in place: an initializer assigning each
+    /// property built it in a temporary and copied it out, retaining and releasing every field (make bench-refcounts).
+    /// The properties are declared in another order than the parameters (`kind` before `uscc`), so that the two
+    /// initializers differ.
     public init(
         role: String, name: String, uscc: String? = nil, kind: PartyKind = .legalPerson, idType: String? = nil,
         idNumber: String? = nil
     ) {
-        self.role = role
-        self.name = name
-        self.uscc = uscc
-        self.kind = kind
-        self.idType = idType
-        self.idNumber = idNumber
+        self.init(role: role, name: name, kind: kind, uscc: uscc, idType: idType, idNumber: idNumber)
     }
 }
 
