@@ -67,14 +67,18 @@ public struct XMLPosition: Hashable, Sendable, CustomStringConvertible {
 }
 
 public struct XMLAttributeNode: Hashable, Sendable {
-    public var name: XMLQualifiedName
     public var prefix: String?
+    public var name: XMLQualifiedName
     public var value: String
+}
 
+extension XMLAttributeNode {
+    /// Delegates to the memberwise initializer, which makes the value in place: an initializer assigning each
+    /// property built it in a temporary and copied it out, retaining and releasing every field (make bench-refcounts).
+    /// The properties are declared in another order than the parameters (`prefix` before `name`), so that the two
+    /// initializers differ.
     public init(name: XMLQualifiedName, prefix: String? = nil, value: String) {
-        self.name = name
-        self.prefix = prefix
-        self.value = value
+        self.init(prefix: prefix, name: name, value: value)
     }
 }
 
@@ -86,25 +90,11 @@ public enum XMLChildNode: Hashable, Sendable {
 
 /// One element with everything inside it: the small tree the stream yields per record.
 public struct XMLElementNode: Hashable, Sendable {
-    public var name: XMLQualifiedName
     public var prefix: String?
+    public var name: XMLQualifiedName
     public var attributes: [XMLAttributeNode]
     public var children: [XMLChildNode]
     public var position: XMLPosition
-
-    public init(
-        name: XMLQualifiedName,
-        prefix: String? = nil,
-        attributes: [XMLAttributeNode] = [],
-        children: [XMLChildNode] = [],
-        position: XMLPosition = XMLPosition(line: 0, column: 0)
-    ) {
-        self.name = name
-        self.prefix = prefix
-        self.attributes = attributes
-        self.children = children
-        self.position = position
-    }
 
     /// The element's own character data (text and CDATA), not that of nested elements.
     public var text: String {
@@ -131,5 +121,21 @@ public struct XMLElementNode: Hashable, Sendable {
 
     public func attribute(_ name: XMLQualifiedName) -> String? {
         attributes.first { $0.name == name }?.value
+    }
+}
+
+extension XMLElementNode {
+    /// Delegates to the memberwise initializer, which makes the value in place: an initializer assigning each
+    /// property built it in a temporary and copied it out, retaining and releasing every field (make bench-refcounts).
+    /// The properties are declared in another order than the parameters (`prefix` before `name`), so that the two
+    /// initializers differ.
+    public init(
+        name: XMLQualifiedName,
+        prefix: String? = nil,
+        attributes: [XMLAttributeNode] = [],
+        children: [XMLChildNode] = [],
+        position: XMLPosition = XMLPosition(line: 0, column: 0)
+    ) {
+        self.init(prefix: prefix, name: name, attributes: attributes, children: children, position: position)
     }
 }

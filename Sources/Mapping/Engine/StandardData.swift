@@ -30,21 +30,14 @@ public struct TranslationContext: Sendable {
 
 /// Where an output field came from: the mapping rule and the input that fed it.
 public struct TraceEntry: Hashable, Sendable, Codable {
-    /// Output field (`title`, `parties[1].idNumber`, `credit[0].CF_NR_FK`).
-    public var field: String
     /// The mapping rule, `file:line:column`.
     public var rule: String
+    /// Output field (`title`, `parties[1].idNumber`, `credit[0].CF_NR_FK`).
+    public var field: String
     /// The source expression (`公告标题`, `ancestor::TenderProject/Owner/@name`).
     public var source: String
     /// `line:column` in the input of the element the value came from; nil for constants.
     public var at: String?
-
-    public init(field: String, rule: String, source: String, at: String?) {
-        self.field = field
-        self.rule = rule
-        self.source = source
-        self.at = at
-    }
 
     /// A whole trace as a JSON array: how `translate --trace` prints it and the operator API shows it (the gateway
     /// stores it compact, see `StoredTrace`).
@@ -72,6 +65,16 @@ public struct TraceEntry: Hashable, Sendable, Codable {
         writer.key("source", first: &first)
         writer.string(source)
         writer.endObject()
+    }
+}
+
+extension TraceEntry {
+    /// Delegates to the memberwise initializer, which makes the value in place: an initializer assigning each
+    /// property built it in a temporary and copied it out, retaining and releasing every field (make bench-refcounts).
+    /// The properties are declared in another order than the parameters (`rule` before `field`), so that the two
+    /// initializers differ.
+    public init(field: String, rule: String, source: String, at: String?) {
+        self.init(rule: rule, field: field, source: source, at: at)
     }
 }
 
