@@ -248,16 +248,18 @@ struct ObjectEvaluator {
         let tracedPrefix = tracing ? path.fieldPrefix : nil
         // The expressions are borrowed from the spec, which outlives the call: reading them from the list retained
         // and released each one for every field of every record (make bench-profile).
+        // So is the field's name, read only for a problem or the trace: binding it retained and released it for every
+        // field of every record (make bench-refcounts).
+        let borrowedSpec = Unmanaged.passUnretained(spec)
         for field in spec.fields.indices {
-            let name = spec.fields[field].name
             let expression = Unmanaged.passUnretained(spec.fields[field].value)
             let evaluation = expression._withUnsafeGuaranteedRef {
-                evaluateField($0, in: scope, prefix: tracedPrefix ?? path.fieldPrefix, name: name)
+                evaluateField($0, in: scope) { (tracedPrefix ?? path.fieldPrefix) + borrowedSpec._withUnsafeGuaranteedRef { $0.fields[field].name } }
             }
             store.append(evaluation)
         }
         for (name, expression) in spec.freeFields {
-            store.append(evaluateField(expression, in: scope, prefix: (tracedPrefix ?? path.fieldPrefix) + "fields.", name: name))
+            store.append(evaluateField(expression, in: scope) { (tracedPrefix ?? path.fieldPrefix) + "fields." + name })
         }
         if !spec.children.isEmpty {
             let childPrefix = tracedPrefix ?? path.fieldPrefix
@@ -273,16 +275,13 @@ struct ObjectEvaluator {
         }
     }
 
-    /// The field's full name (`prefix` + `name`) is only formatted for a problem or the trace; so is the prefix
-    /// when not tracing.
-    private mutating func evaluateField(
-        _ expression: ValueExpression, in scope: PathScope, prefix: @autoclosure () -> String, name: String
-    ) -> Evaluation {
-        let evaluation = evaluator.evaluate(expression, in: scope, field: prefix() + name)
+    /// The field's full name (`parties[2].uscc`) is only formatted, by `fullName`, for a problem or the trace.
+    private mutating func evaluateField(_ expression: ValueExpression, in scope: PathScope, fullName: () -> String) -> Evaluation {
+        let evaluation = evaluator.evaluate(expression, in: scope, field: fullName())
         if !evaluation.problems.isEmpty { problems += evaluation.problems }
         if tracing && !evaluation.values.isEmpty {
             trace.append(
-                TraceEntry(field: prefix() + name, rule: expression.traceRule, source: expression.sourceDescription, at: evaluation.origin?.description))
+                TraceEntry(field: fullName(), rule: expression.traceRule, source: expression.sourceDescription, at: evaluation.origin?.description))
         }
         return evaluation
     }
