@@ -195,7 +195,13 @@ struct ValueEvaluator {
             item = coded(current, expression, field: field(), problems: &evaluation.problems)
         }
         if item == nil, let fallback = expression.transforms.defaultValue { item = Item(text: fallback, owner: nil) }
-        guard let item else { return }
+        guard let item = item.take() else { return }
+        guard expression.transforms.conversion != nil else {
+            // Text without a conversion is moved into the value: handing it to `convert` copied it there (a retain),
+            // and the item was then released.
+            evaluation.values.append(.text(item.text))
+            return
+        }
         if let value = convert(item, expression.transforms.conversion, scope: scope, field: field(), problems: &evaluation.problems) {
             evaluation.values.append(value)
         }
