@@ -231,11 +231,22 @@ public final class RecordTree: @unchecked Sendable {
 
     /// The value of the element's attribute of that name (XML allows one per element).
     func attribute(_ name: XMLQualifiedName, of node: Int32) -> String? {
-        for attribute in attributes(of: node)
-        where XMLQualifiedName.sameCodePoints(attribute.name.localName, name.localName)
-            && XMLQualifiedName.sameCodePoints(attribute.name.namespaceURI, name.namespaceURI)
+        if node >= recordOffset {
+            let flat = recordNodes.nodes[Int(node - recordOffset)]
+            let start = Int(flat.attributeStart)
+            return Self.value(of: name, in: recordNodes.attributes, start..<start + Int(flat.attributeCount))
+        }
+        return Self.value(of: name, in: ancestorAttributes, ancestorAttributeRanges[Int(node)])
+    }
+
+    /// Read in place: iterating a slice of the attributes copied each one, retaining its four strings (make
+    /// bench-refcounts).
+    private static func value(of name: XMLQualifiedName, in attributes: [XMLAttributeNode], _ range: Range<Int>) -> String? {
+        for index in range
+        where XMLQualifiedName.sameCodePoints(attributes[index].name.localName, name.localName)
+            && XMLQualifiedName.sameCodePoints(attributes[index].name.namespaceURI, name.namespaceURI)
         {
-            return attribute.value
+            return attributes[index].value
         }
         return nil
     }
