@@ -143,7 +143,10 @@ extension XMLRecordReader {
                     attributeScratch.append(XMLAttributeNode(name: attributeName, prefix: entry[1].map(interned), value: value))
                 }
             }
-            try assembler.startElement(nameIndex: nameIndex, prefix: prefix.map(interned), attributes: attributeScratch, position: position)
+            // Most elements have none: the empty literal is passed as it is, while the scratch list, a property, was
+            // retained for the call and released after it.
+            try assembler.startElement(
+                nameIndex: nameIndex, prefix: prefix.map(interned), attributes: attributeScratch.isEmpty ? [] : attributeScratch, position: position)
         } catch {
             raise(error)
         }
