@@ -69,11 +69,7 @@ struct HubRecordBuilder {
             }
         }
 
-        var fields: [String: JSONValue] = [:]
-        values.forEachFreeField { name, evaluation in
-            guard !evaluation.values.isEmpty else { return }
-            fields[name] = evaluation.values.count == 1 ? evaluation.values[0].json : .array(evaluation.values.map(\.json))
-        }
+        let fields = values.freeFieldsJSON
 
         guard problems.isEmpty, let domain, let itemType, let regionCode, let title, let formedOn, let responsible, let dueOn else {
             return nil

@@ -155,15 +155,21 @@ struct ObjectValues {
     /// value needs no second one.
     func failed(_ name: String) -> Bool {
         guard let position = position(of: name) else { return false }
-        return store._withUnsafeGuaranteedRef { !$0.evaluations[position].problems.isEmpty }
+        return store._withUnsafeGuaranteedRef { $0.evaluations[position].failed }
     }
 
-    /// The evaluated `fields:` map, in the mapping's order.
-    func forEachFreeField(_ body: (String, Evaluation) -> Void) {
+    /// The evaluated `fields:` map as JSON, those without a value left out: one value as itself, several as an array.
+    /// Read in place: handing each evaluation to a closure copied it.
+    var freeFieldsJSON: [String: JSONValue] {
         store._withUnsafeGuaranteedRef { store in
             let start = Int(store.instances[index].fieldStart + store.instances[index].fieldCount)
-            store.instances[index].spec._withUnsafeGuaranteedRef { spec in
-                for slot in 0..<Int(store.instances[index].freeFieldCount) { body(spec.freeFields[slot].name, store.evaluations[start + slot]) }
+            return store.instances[index].spec._withUnsafeGuaranteedRef { spec in
+                var fields: [String: JSONValue] = [:]
+                for slot in 0..<Int(store.instances[index].freeFieldCount) where !store.evaluations[start + slot].values.isEmpty {
+                    let values = store.evaluations[start + slot].values
+                    fields[spec.freeFields[slot].name] = values.count == 1 ? values[0].json : .array(values.map(\.json))
+                }
+                return fields
             }
         }
     }
@@ -277,8 +283,7 @@ struct ObjectEvaluator {
 
     /// The field's full name (`parties[2].uscc`) is only formatted, by `fullName`, for a problem or the trace.
     private mutating func evaluateField(_ expression: ValueExpression, in scope: PathScope, fullName: () -> String) -> Evaluation {
-        let evaluation = evaluator.evaluate(expression, in: scope, field: fullName())
-        if !evaluation.problems.isEmpty { problems += evaluation.problems }
+        let evaluation = evaluator.evaluate(expression, in: scope, field: fullName(), problems: &problems)
         if tracing && !evaluation.values.isEmpty {
             trace.append(
                 TraceEntry(field: fullName(), rule: expression.traceRule, source: expression.sourceDescription, at: evaluation.origin?.description))

@@ -53,18 +53,18 @@ public struct RecordMapper: Sendable {
         }
 
         var objects = ObjectEvaluator(store: workspace.values, tracing: tracing)
-        let idEvaluation = evaluator.evaluate(recordSpec.id, in: scope, field: "id")
+        var idProblems: [RecordProblem] = []
+        let idEvaluation = evaluator.evaluate(recordSpec.id, in: scope, field: "id", problems: &idProblems)
         guard let sourceRecordId = idEvaluation.first?.text, !sourceRecordId.isEmpty else {
             return .rejected(
                 RecordRejection(
                     sourceRecordId: nil, recordSpec: recordSpec.name, line: position.line, column: position.column,
-                    problems: idEvaluation.problems + [ProblemMessages.required("id")]))
+                    problems: idProblems + [ProblemMessages.required("id")]))
         }
         var problems: [RecordProblem] = []
         var sourceAction = RecordAction.publish
         if let actionExpression = recordSpec.action {
-            let evaluation = evaluator.evaluate(actionExpression, in: scope, field: "action")
-            problems += evaluation.problems
+            let evaluation = evaluator.evaluate(actionExpression, in: scope, field: "action", problems: &problems)
             if let text = evaluation.first?.text {
                 if let action = RecordAction(rawValue: text) {
                     sourceAction = action

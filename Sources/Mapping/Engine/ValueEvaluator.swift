@@ -70,10 +70,15 @@ public struct FieldValues: RandomAccessCollection, Sendable {
     }
 }
 
-/// The result of one expression: values (several for lists), problems, and where the input came from.
+/// The result of one expression: values (several for lists), whether it failed, and where the input came from.
+///
+/// Its problems go to the caller's list as they are found: a list in every result was one more array to release
+/// for every field of every record (make bench-refcounts).
 public struct Evaluation: Sendable {
     public var values = FieldValues()
-    public var problems: [RecordProblem] = []
+    /// Whether a transform or conversion failed (its problem is in the caller's list): a value missing for that
+    /// reason needs no second problem.
+    public var failed = false
     /// Where the element the first value came from starts (formatted `line:column` only for traces).
     public var origin: XMLPosition?
 
@@ -88,9 +93,29 @@ struct ValueEvaluator {
         var owner: Int32?
     }
 
-    /// `field` names the target in problems; it is only formatted when there is one.
-    func evaluate(_ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String) -> Evaluation {
+    /// `field` names the target in problems, which are appended to `problems`; it is only formatted when there is one.
+    func evaluate(
+        _ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String, problems: inout [RecordProblem]
+    ) -> Evaluation {
+        let known = problems.count
         var evaluation = Evaluation()
+        evaluate(expression, in: scope, field: field(), into: &evaluation, problems: &problems)
+        evaluation.failed = problems.count > known
+        return evaluation
+    }
+
+    /// ``evaluate(_:in:field:problems:)`` where only the values count: the problems of conditions, units and
+    /// batch values are not the record's.
+    func evaluate(_ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String) -> Evaluation {
+        var ignored: [RecordProblem] = []
+        return evaluate(expression, in: scope, field: field(), problems: &ignored)
+    }
+
+    /// Fills `evaluation` in place: returning it from here and setting `failed` on the way out copied it.
+    private func evaluate(
+        _ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String, into evaluation: inout Evaluation,
+        problems: inout [RecordProblem]
+    ) {
         // Most fields are a path to one element or attribute: no arrays on the way (make bench-profile).
         if expression.transforms.split == nil {
             var selection = PathExpression.SingleSelection.notSingle
@@ -106,35 +131,32 @@ struct ValueEvaluator {
             case .notSingle:
                 break
             case .nothing:
-                finishSingle(nil, expression, scope: scope, field: field(), evaluation: &evaluation)
-                return evaluation
+                finishSingle(nil, expression, scope: scope, field: field(), evaluation: &evaluation, problems: &problems)
+                return
             case .one(let selected):
                 evaluation.origin = scope.tree.position(selected.owner)
                 let item = Item(text: scope.stringValue(selected), owner: selected.owner)
-                finishSingle(item, expression, scope: scope, field: field(), evaluation: &evaluation)
-                return evaluation
+                finishSingle(item, expression, scope: scope, field: field(), evaluation: &evaluation, problems: &problems)
+                return
             }
         }
         var items: [Item]
         switch expression.source {
         case .constant(let value) where expression.transforms.split == nil:
             // A constant is one item: no array for it (constants fill a role or a kind in most objects).
-            finishSingle(Item(text: value, owner: nil), expression, scope: scope, field: field(), evaluation: &evaluation)
-            return evaluation
+            finishSingle(Item(text: value, owner: nil), expression, scope: scope, field: field(), evaluation: &evaluation, problems: &problems)
+            return
         case .firstOf, .cases:
-            let chosen = chosenPart(expression, in: scope, field: field())
-            if let chosen {
-                evaluation.problems += chosen.problems
-                evaluation.origin = chosen.origin
-            }
+            let chosen = chosenPart(expression, in: scope, field: field(), problems: &problems)
+            if let chosen { evaluation.origin = chosen.origin }
             if expression.transforms.split == nil && (chosen?.values.count ?? 0) <= 1 {
                 let item = chosen?.first.map { Item(text: $0.text, owner: nil) }
-                finishSingle(item, expression, scope: scope, field: field(), evaluation: &evaluation)
-                return evaluation
+                finishSingle(item, expression, scope: scope, field: field(), evaluation: &evaluation, problems: &problems)
+                return
             }
             items = chosen?.values.map { Item(text: $0.text, owner: nil) } ?? []
         case .constant, .path, .concat:
-            items = sourceItems(expression, in: scope, field: field(), evaluation: &evaluation)
+            items = sourceItems(expression, in: scope, field: field(), evaluation: &evaluation, problems: &problems)
         }
         if evaluation.origin == nil, let owner = items.first?.owner { evaluation.origin = scope.tree.position(owner) }
 
@@ -162,7 +184,7 @@ struct ValueEvaluator {
         if expression.hasCodeTable {
             var kept = 0
             for index in items.indices {
-                guard let mapped = coded(items[index], expression, field: field(), problems: &evaluation.problems) else { continue }
+                guard let mapped = coded(items[index], expression, field: field(), problems: &problems) else { continue }
                 items[kept] = mapped
                 kept += 1
             }
@@ -175,24 +197,23 @@ struct ValueEvaluator {
             items = [Item(text: items.map(\.text).joined(separator: join), owner: items.first?.owner)]
         }
         for item in items {
-            if let value = convert(item, expression.transforms.conversion, scope: scope, field: field(), problems: &evaluation.problems) {
+            if let value = convert(item, expression.transforms.conversion, scope: scope, field: field(), problems: &problems) {
                 evaluation.values.append(value)
             }
         }
-        return evaluation
     }
 
     /// The transforms of ``evaluate(_:in:field:)`` for at most one source item and no `split`, in the same order:
     /// trim, replacements and regex; code table; default; conversion (`join` has nothing to join).
     private func finishSingle(
         _ source: consuming Item?, _ expression: ValueExpression, scope: PathScope, field: @autoclosure () -> String,
-        evaluation: inout Evaluation
+        evaluation: inout Evaluation, problems: inout [RecordProblem]
     ) {
         // The item is transformed where it lies: binding its text and making a new item retained and released it.
         var item = source
         if item != nil, !transform(&item!.text, expression.transforms) || item!.text.isEmpty { item = nil }
         if expression.hasCodeTable, let current = item {
-            item = coded(current, expression, field: field(), problems: &evaluation.problems)
+            item = coded(current, expression, field: field(), problems: &problems)
         }
         if item == nil, let fallback = expression.transforms.defaultValue { item = Item(text: fallback, owner: nil) }
         guard let item = item.take() else { return }
@@ -202,7 +223,7 @@ struct ValueEvaluator {
             evaluation.values.append(.text(item.text))
             return
         }
-        if let value = convert(item, expression.transforms.conversion, scope: scope, field: field(), problems: &evaluation.problems) {
+        if let value = convert(item, expression.transforms.conversion, scope: scope, field: field(), problems: &problems) {
             evaluation.values.append(value)
         }
     }
@@ -232,7 +253,8 @@ struct ValueEvaluator {
     }
 
     private func sourceItems(
-        _ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String, evaluation: inout Evaluation
+        _ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String, evaluation: inout Evaluation,
+        problems: inout [RecordProblem]
     ) -> [Item] {
         switch expression.source {
         case .constant(let value):
@@ -247,8 +269,7 @@ struct ValueEvaluator {
             var text = ""
             var owner: Int32?
             for part in parts {
-                let result = evaluate(part, in: scope, field: field())
-                evaluation.problems += result.problems
+                let result = evaluate(part, in: scope, field: field(), problems: &problems)
                 text += result.values.map(\.text).joined()
                 if owner == nil, case .path(let path) = part.source { owner = path.evaluate(in: scope).first?.owner }
             }
@@ -258,20 +279,25 @@ struct ValueEvaluator {
         }
     }
 
-    /// The evaluation of the part a `first` or `cases` expression takes, whose problems and origin are the
-    /// expression's: the first part with values, or the value of the first case whose condition holds (else the
-    /// `else` value). Nil when no part is taken.
-    private func chosenPart(_ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String) -> Evaluation? {
+    /// The evaluation of the part a `first` or `cases` expression takes, whose problems (added to `problems`) and
+    /// origin are the expression's: the first part with values, or the value of the first case whose condition holds
+    /// (else the `else` value). Nil when no part is taken.
+    private func chosenPart(
+        _ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String, problems: inout [RecordProblem]
+    ) -> Evaluation? {
         switch expression.source {
         case .firstOf(let parts):
+            let known = problems.count
             for part in parts {
-                let result = evaluate(part, in: scope, field: field())
+                let result = evaluate(part, in: scope, field: field(), problems: &problems)
                 if !result.values.isEmpty { return result }
+                // The problems of a part passed over are not the expression's.
+                if problems.count > known { problems.removeSubrange(known...) }
             }
             return nil
         case .cases(let cases, let otherwise):
             let chosen = cases.first { holds($0.condition, in: scope) }?.value ?? otherwise
-            return chosen.map { evaluate($0, in: scope, field: field()) }
+            return chosen.map { evaluate($0, in: scope, field: field(), problems: &problems) }
         case .constant, .path, .concat:
             return nil
         }
