@@ -8,21 +8,13 @@ import XMLStream
 /// only those of the part it takes, and a field whose conversion failed gets no second, "required" problem.
 @Suite("problems: those of the part taken, once per field")
 struct ProblemFlowTests {
-    static let mapping = """
-        system: "demo"
-        records:
-          - name: "row"
-            path: "/BATCH/ROW"
-            id: "ID"
-            hub:
-              domain: {const: "HOUSING"}
-              itemType: {const: "HOUSING.PLAN"}
-              regionCode: "XZQH"
-              title: "BT"
-              formedOn: {first: [{path: "RQ1", date: "yyyyMMdd"}, {path: "RQ2", date: "yyyyMMdd"}]}
-              publishedOn: {path: "FB", date: "yyyyMMdd"}
-              responsible: {role: {const: "发布单位"}, name: "DW", uscc: "DM"}
-        """
+    /// The demo mapping of the check tests, its `formedOn` a `first:` of two dates, with a `publishedOn`.
+    static let mapping = MappingCheckTests().valid.replacingOccurrences(
+        of: "formedOn: {path: \"RQ\", date: \"yyyyMMdd\"}",
+        with: """
+            formedOn: {first: [{path: "RQ1", date: "yyyyMMdd"}, {path: "RQ2", date: "yyyyMMdd"}]}
+                  publishedOn: {path: "FB", date: "yyyyMMdd"}
+            """)
 
     /// The outcomes of `rows` (the inside of each `<ROW>`, after the fields every row shares).
     static func outcomes(_ rows: [String]) throws -> [RecordOutcome] {
