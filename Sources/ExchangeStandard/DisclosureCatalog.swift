@@ -74,6 +74,12 @@ public struct DisclosureCatalog: Hashable, Sendable, Decodable {
         domainIndex[code].map { domains[$0] }
     }
 
+    /// Whether the catalog has a domain with this code: asked for every record, where `domain(code:)` copied the
+    /// domain only to compare it with nil.
+    public func hasDomain(code: String) -> Bool {
+        domainIndex[code] != nil
+    }
+
     /// The item type with this code (`LAND.DEAL_PUBLICITY`), nil when the catalog has none.
     public func itemType(code: String) -> ItemType? {
         itemTypeIndex[code].map { itemTypes[$0] }

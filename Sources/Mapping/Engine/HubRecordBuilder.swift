@@ -13,7 +13,7 @@ struct HubRecordBuilder {
     ) -> HubRecord? {
         let domain = required(values, "domain")
         let itemType = required(values, "itemType")
-        if let domain, standard.catalog.domain(code: domain) == nil {
+        if let domain, !standard.catalog.hasDomain(code: domain) {
             problems.append(RecordProblem(field: "domain", value: domain, failure: CatalogError.unknownDomain(domain)))
         }
         // Looked up once: each lookup hashed the code and copied the entry.
