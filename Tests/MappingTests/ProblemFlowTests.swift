@@ -5,7 +5,8 @@ import Testing
 import XMLStream
 
 /// Problems travel from the expression that finds them straight into the record's list: a `first:` expression keeps
-/// only those of the part it takes, and a field whose conversion failed gets no second, "required" problem.
+/// only those of the part it takes, and a field whose conversion failed gets no second, "required" problem. A domain
+/// the catalog does not have is one of the record's problems.
 @Suite("problems: those of the part taken, once per field")
 struct ProblemFlowTests {
     /// The demo mapping of the check tests, its `formedOn` a `first:` of two dates, with a `publishedOn`.
@@ -17,7 +18,7 @@ struct ProblemFlowTests {
             """)
 
     /// The outcomes of `rows` (the inside of each `<ROW>`, after the fields every row shares).
-    static func outcomes(_ rows: [String]) throws -> [RecordOutcome] {
+    static func outcomes(_ rows: [String], mapping: String = mapping) throws -> [RecordOutcome] {
         let (loaded, diagnostics) = MappingLoader.load(text: mapping, file: "demo.yaml", environment: MappingEnvironment())
         #expect(diagnostics.isEmpty)
         let spec = try #require(loaded)
@@ -62,5 +63,16 @@ struct ProblemFlowTests {
         #expect(problems.map(\.field) == ["publishedOn"])
         #expect(problems.first?.value == "2024-02-30")
         #expect(problems.first?.rule != "required")
+    }
+
+    @Test("a domain the catalog does not have is a problem of the record; a known one is not")
+    func unknownDomain() throws {
+        let mapping = Self.mapping.replacingOccurrences(of: "domain: {const: \"HOUSING\"}", with: "domain: \"LY\"")
+        let outcomes = try Self.outcomes(["<RQ1>20241008</RQ1><LY>HOUSING</LY>", "<RQ1>20241008</RQ1><LY>NOPE</LY>"], mapping: mapping)
+        #expect(outcomes.count == 2)
+        guard outcomes.count == 2 else { return }
+        #expect(Self.problems(outcomes[0]).isEmpty)
+        let problems = Self.problems(outcomes[1])
+        #expect(problems.contains { $0.field == "domain" && $0.rule == "catalog.unknownDomain" && $0.value == "NOPE" })
     }
 }
