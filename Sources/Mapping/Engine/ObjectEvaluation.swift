@@ -45,8 +45,6 @@ final class RecordValues {
         let list: Int32
         /// Where its fields start in `evaluations`: first those of the spec's `fields`, then its `freeFields`.
         let fieldStart: Int32
-        let fieldCount: Int32
-        let freeFieldCount: Int32
     }
 
     /// The record's top-level lists.
@@ -71,8 +69,7 @@ final class RecordValues {
         let index = Int32(instances.count)
         instances.append(
             Instance(
-                spec: .passUnretained(spec), path: path, parent: parent, list: list, fieldStart: Int32(evaluations.count),
-                fieldCount: Int32(spec.fields.count), freeFieldCount: Int32(spec.freeFields.count)))
+                spec: .passUnretained(spec), path: path, parent: parent, list: list, fieldStart: Int32(evaluations.count)))
         return index
     }
 
@@ -162,10 +159,10 @@ struct ObjectValues {
     /// Read in place: handing each evaluation to a closure copied it.
     var freeFieldsJSON: [String: JSONValue] {
         store._withUnsafeGuaranteedRef { store in
-            let start = Int(store.instances[index].fieldStart + store.instances[index].fieldCount)
-            return store.instances[index].spec._withUnsafeGuaranteedRef { spec in
+            store.instances[index].spec._withUnsafeGuaranteedRef { spec in
+                let start = Int(store.instances[index].fieldStart) + spec.fields.count
                 var fields: [String: JSONValue] = [:]
-                for slot in 0..<Int(store.instances[index].freeFieldCount) where !store.evaluations[start + slot].values.isEmpty {
+                for slot in spec.freeFields.indices where !store.evaluations[start + slot].values.isEmpty {
                     let values = store.evaluations[start + slot].values
                     fields[spec.freeFields[slot].name] = values.count == 1 ? values[0].json : .array(values.map(\.json))
                 }
@@ -193,7 +190,8 @@ struct ObjectValues {
     var hasInputValues: Bool {
         store._withUnsafeGuaranteedRef { store in
             let start = Int(store.instances[index].fieldStart)
-            return (start..<start + Int(store.instances[index].fieldCount)).contains { store.evaluations[$0].origin != nil && !store.evaluations[$0].values.isEmpty }
+            let count = store.instances[index].spec._withUnsafeGuaranteedRef { $0.fields.count }
+            return (start..<start + count).contains { store.evaluations[$0].origin != nil && !store.evaluations[$0].values.isEmpty }
         }
     }
 }

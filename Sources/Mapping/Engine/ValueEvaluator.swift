@@ -111,7 +111,7 @@ struct ValueEvaluator {
         return evaluate(expression, in: scope, field: field(), problems: &ignored)
     }
 
-    /// Fills `evaluation` in place: returning it from here and setting `failed` on the way out copied it.
+    /// The work of ``evaluate(_:in:field:problems:)``: the values and origin, into `evaluation`.
     private func evaluate(
         _ expression: ValueExpression, in scope: PathScope, field: @autoclosure () -> String, into evaluation: inout Evaluation,
         problems: inout [RecordProblem]
