@@ -94,13 +94,16 @@ struct UTF8ValidatorTests {
         #expect(long.withUnsafeBufferPointer { UTF8Validator.validRun($0, from: 3) } == long.count)
     }
 
-    /// Runs of three-byte characters take the validator's fast path; an overlong or surrogate lead (E0, ED), a bad
-    /// continuation byte or a cut character at any place in such a run still ends it exactly where it should.
+    /// Runs of three-byte characters take the validator's fast paths (two at a time, or one, after any ASCII);
+    /// an overlong or surrogate lead (E0, ED), a bad continuation byte or a cut character at any place in such
+    /// a run still ends it exactly where it should.
     @Test("a run of Chinese characters ends at the first invalid byte, wherever it falls")
     func threeByteRuns() {
         let plain = Array("宁波市政府采购中心".utf8)
         let edges: [[UInt8]] = [
             Array("\u{0800}".utf8), Array("\u{D7FF}".utf8), Array("\u{FFFD}".utf8), Array("é".utf8), Array("a".utf8),
+            // ASCII before a multi-byte character, skipped at once from anywhere in an eight-byte load.
+            Array("</项目>\n    <".utf8), Array("abcdefg".utf8),
         ]
         let breaks: [[UInt8]] = [[0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xE4, 0x41, 0x80], [0xE4, 0xB8, 0xC0], [0xE4], [0xE4, 0xB8]]
         var generator = SystemRandomNumberGenerator()
