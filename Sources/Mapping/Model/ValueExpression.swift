@@ -141,10 +141,14 @@ public struct CodeTable: Sendable, Hashable {
         exactIndex = ExactTextIndex(entries)
     }
 
-    /// The entry for `text`: found by its bytes when they are a key's, else as `entries[text]` finds it
-    /// (canonically equal text).
+    /// The entry for `text`: found by its bytes when they are a key's (or its NFC form's), else as `entries[text]`
+    /// finds it (canonically equal text), unless the index can tell that no key is.
     public func value(for text: String) -> String? {
-        exactIndex.value(for: text) ?? entries[text]
+        switch exactIndex.lookup(text) {
+        case .found(let value): value
+        case .absent: nil
+        case .unknown: entries[text]
+        }
     }
 
     public static func == (lhs: CodeTable, rhs: CodeTable) -> Bool {
