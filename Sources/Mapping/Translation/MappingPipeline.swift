@@ -9,7 +9,7 @@ import XMLStream
 /// Mapping a record costs several times what parsing it does, so a batch read on one thread leaves
 /// the other cores idle; `translate` of a large batch runs parsing on the caller's thread and mapping on
 /// these workers. Records are handed over in the groups one `feed` call completes, each to the worker with the
-/// fewest unfinished groups. A blocking caller waits only while every worker has two groups to go, or while
+/// fewest unfinished groups. A blocking caller waits only while every worker has ``maxUnfinishedPerWorker`` groups to go, or while
 /// ``maxUncollectedPerWorker`` groups per worker are mapped but not yet handed back, so memory stays bounded
 /// whatever the batch size.
 ///
@@ -56,7 +56,8 @@ final class MappingPipeline {
     static let maxUncollectedPerWorker = 8
     /// Groups per worker queued or being mapped before a blocking caller waits for any of them to finish.
     /// Four rather than two: a worker then seldom runs out of work while the parsing thread is not running
-    /// (make bench: 0.96 of the wall time; peak RSS 51 MiB instead of 47 for 150,000 records).
+    /// (0.98 of the wall time with niced workers over 10 interleaved rounds; peak RSS 50 MiB instead of 47
+    /// for 150,000 records in make bench).
     static let maxUnfinishedPerWorker = 4
 
     /// A group's outcomes (or their rendering), written on a worker and read once its `done` group has been waited for.

@@ -12,8 +12,8 @@ import Glibc
 /// of one: it fell behind, the mapping threads ran out of work and waited to be woken, and each core sat
 /// idle about 11 % of a 150,000-record `translate` (`perf sched`). Mapping threads niced by
 /// ``niceIncrement`` leave the parsing thread a whole core whenever it is runnable and take the rest, so
-/// they always have work queued: the idle share fell to 3–5 % and `translate` took 0.89 of the wall time
-/// (medians of 10 interleaved rounds, with four groups in flight per worker).
+/// they nearly always have work queued: the idle share fell to 2–8 % and `translate` went from 1.97× to
+/// 1.70× xmllint's wall time (medians of 10 interleaved rounds, with four groups in flight per worker).
 ///
 /// A dispatch queue cannot do this: its work runs on shared pool threads, and a nice value set on one stays
 /// with the thread for whatever runs there next (an unprivileged process cannot raise it back).
