@@ -9,9 +9,9 @@ import XMLStream
 /// Mapping a record costs several times what parsing it does, so a batch read on one thread leaves
 /// the other cores idle; `translate` of a large batch runs parsing on the caller's thread and mapping on
 /// these workers. Records are handed over in the groups one `feed` call completes, each to the worker with the
-/// fewest unfinished groups. A blocking caller waits only while every worker has ``maxUnfinishedPerWorker`` groups to go, or while
-/// ``maxUncollectedPerWorker`` groups per worker are mapped but not yet handed back, so memory stays bounded
-/// whatever the batch size.
+/// fewest unfinished groups. A blocking caller waits only while every worker has ``maxUnfinishedPerWorker``
+/// groups to go, or while ``maxUncollectedPerWorker`` groups per worker are mapped but not yet handed back, so
+/// memory stays bounded whatever the batch size.
 ///
 /// Waiting instead for the oldest group whenever two per worker were in flight left a core idle: the caller
 /// stopped parsing while the other worker ran out of work (`perf sched`: the parsing thread asleep for 720 ms
