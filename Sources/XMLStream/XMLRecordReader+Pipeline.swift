@@ -147,6 +147,7 @@ extension XMLRecordReader {
     /// Hands one piece to libxml2, then makes it parse what it can and checks what it holds back.
     func push(_ piece: UnsafeBufferPointer<UInt8>, terminate: Bool) -> XMLStreamError? {
         guard let parser else { return nil }
+        moveAnchorToParsePoint()
         let status = withErrorCapture {
             piece.withMemoryRebound(to: CChar.self) { xmlParseChunk(parser, $0.baseAddress, Int32($0.count), terminate ? 1 : 0) }
         }
@@ -157,6 +158,7 @@ extension XMLRecordReader {
         // CDATA section would pile up in its buffer until "Huge input lookup".
         while let input = parser.pointee.input, input.pointee.end - input.pointee.cur > 300 {
             let before = inputOffset
+            moveAnchorToParsePoint()
             let status = withErrorCapture { xmlParseChunk(parser, nil, 0, 0) }
             if let error = parserError(status: status) { return error }
             if inputOffset == before { break }

@@ -4,8 +4,9 @@ import CLibXML2
 //
 // libxml2 counts columns in characters in most places but in bytes in others (the name of an end
 // tag, for one), so after `</名称>` its columns run ahead on that line. The reader counts columns
-// itself, in characters, from the previous start tag or from the line's beginning when those bytes
-// are still in libxml2's buffer (they nearly always are), and only falls back to libxml2's column.
+// itself, in characters, back to the line's beginning or to an anchor whose line and column it knows:
+// the previous start tag, or where libxml2 resumed parsing, which stays in libxml2's buffer. It falls
+// back to libxml2's column only when neither is in the buffer, which moving the anchor rules out.
 
 /// A place in the decoded input whose line and column are known.
 struct PositionAnchor {
@@ -70,6 +71,30 @@ extension XMLRecordReader {
         }
         guard lineStart > base || consumed == 0 else { return nil }
         return XMLPosition(line: Int(input.line) - newlinesInTag, column: characters + 1)
+    }
+
+    /// Moves the anchor up to where libxml2 goes on parsing, before each `xmlParseChunk` call.
+    ///
+    /// At the start of a call libxml2 may drop what it has parsed, all but the last 80 bytes. A start tag on a long
+    /// line (a batch sent on one line) then had neither its line's start nor the previous start tag in the buffer,
+    /// and its column came from libxml2's, which counts the names of end tags in bytes: 4 columns too many after
+    /// each `</记录>`. An anchor at the parse point stays in the buffer, so every position is counted from it.
+    func moveAnchorToParsePoint() {
+        guard let input = parser?.pointee.input?.pointee, let cur = input.cur, let base = input.base else { return }
+        let consumed = Int(input.consumed)
+        let offset = consumed + (cur - base)
+        var moved: PositionAnchor
+        if let anchor {
+            guard anchor.offset >= consumed, anchor.offset < offset else { return }
+            moved = anchor
+        } else {
+            // Nothing counted yet: from the first byte, as the first line's columns are.
+            guard consumed == 0 else { return }
+            moved = PositionAnchor(offset: 0, line: 1, column: 1)
+        }
+        UTF8Counting.advance(line: &moved.line, column: &moved.column, over: base + (moved.offset - consumed), count: offset - moved.offset)
+        moved.offset = offset
+        anchor = moved
     }
 
     /// Where libxml2's input stands, for an error libxml2 is raising right now at `line`:`column`.

@@ -102,6 +102,23 @@ import XMLStream
         #expect(error?.position == XMLPosition(line: 1, column: 16))
     }
 
+    /// A batch on one line, broken near its end: the error's column counts every character before it, though the
+    /// line's start left libxml2's buffer long before (and libxml2's own column counts end-tag names in bytes).
+    @Test(arguments: [[64 * 1024], [1000]])
+    func brokenEndTagOnOneLongLine(chunkSizes: [Int]) throws {
+        let pieces = ["名称", "abc", "中文字符", "&amp;"]
+        var document = #"<?xml version="1.0" encoding="UTF-8"?><批次 号="B">"#
+        for index in 0..<3000 {
+            let name = (0..<(index * 7 % 61)).map { pieces[($0 + index) % pieces.count] }.joined()
+            document += "<记录><编号>X\(index)</编号><名称>\(name)</名称></记录>"
+        }
+        let brokenAt = document.unicodeScalars.count + "<记录><名称>坏</名".unicodeScalars.count + 1
+        document += "<记录><名称>坏</名</记录></批次>"
+        let error = try #require(readError(document, patterns: ["/批次/记录"], chunkSizes: chunkSizes))
+        #expect(error.code == .malformed)
+        #expect(error.position == XMLPosition(line: 1, column: brokenAt), "where '>' was expected")
+    }
+
     @Test func gbkBytesDeclaredAsUTF8() throws {
         let document = try Files.bytes(Files.fixture("gbk-declared-utf8.xml"))
         let error = try #require(readError(document))

@@ -224,6 +224,37 @@ import XMLStream
         }
     }
 
+    /// A batch on one line (as some systems send it) puts the line's start far out of libxml2's buffer, and often
+    /// the previous start tag too (libxml2 keeps 80 bytes of what it parsed): columns are still counted exactly,
+    /// with Chinese end tags between (libxml2's own column counts their names in bytes).
+    @Test func positionsOnOneLongLine() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "名", "😀", "é", " ", "abcdefgh", "中文字符", "&amp;", "<![CDATA[数据]]>"]
+        var document = "<批次>"
+        var texts: [String] = []
+        for _ in 0..<3000 {
+            let text = (0..<Int.random(in: 0...120, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            texts.append(text)
+            document += "<记录>" + text + "</记录>"
+        }
+        document += "</批次>"
+        // Each <记录 begins after the characters of the document before it.
+        var expected: [XMLPosition] = []
+        var column = 1 + "<批次>".unicodeScalars.count
+        for text in texts {
+            expected.append(XMLPosition(line: 1, column: column))
+            column += "<记录>".unicodeScalars.count + text.unicodeScalars.count + "</记录>".unicodeScalars.count
+        }
+        for chunk in [64 * 1024, 1000, 7] {
+            let positions = try read(document, patterns: ["/批次/记录"], chunkSizes: [chunk]).records.map(\.element.position)
+            #expect(positions.count == expected.count)
+            let firstDifference = positions.indices.first { $0 < expected.count && positions[$0] != expected[$0] }
+            #expect(
+                firstDifference == nil,
+                "chunks of \(chunk) bytes: \(firstDifference.map { "record \($0) at \(positions[$0]), not \(expected[$0])" } ?? "")")
+        }
+    }
+
     @Test func ancestorsHoldWhatClosedBeforeTheRecord() throws {
         let document = """
             <batch id="b">
