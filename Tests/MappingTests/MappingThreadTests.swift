@@ -69,6 +69,24 @@ struct MappingThreadTests {
         #expect(seen.niceValues == [min(callerNice + MappingThread.niceIncrement, 19)])
         #expect(getpriority(which, 0) == callerNice)
     }
+
+    @Test("a thread that does not lower its priority runs at the caller's")
+    func samePriority() {
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        let callerNice = getpriority(which, 0)
+        let thread = MappingThread(name: "gw-mapping-t", lowersPriority: false)
+        let seen = Observations()
+        let done = DispatchGroup()
+        done.enter()
+        thread.async {
+            let nice = getpriority(which, 0)
+            seen.lock.withLock { _ = seen.niceValues.insert(nice) }
+            done.leave()
+        }
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        thread.close()
+        #expect(seen.niceValues == [callerNice])
+    }
     #endif
 
     @Test("closed, the thread runs what is queued, then ends and lets go of the object")

@@ -64,13 +64,21 @@ public final class BatchTranslator {
     }
 
     private func makePipeline() {
-        pipeline = mappingThreads > 0 ? MappingPipeline(mapper: mapper, threads: mappingThreads, render: renderer) : nil
+        pipeline =
+            mappingThreads > 0
+            ? MappingPipeline(mapper: mapper, threads: mappingThreads, render: renderer, lowPriority: mayBlock) : nil
     }
 
     /// With workers: whether `feed` and `finish` may block the calling thread to wait for them. A task on the
     /// cooperative pool (the gateway's ingest) sets this to false, awaits ``awaitBacklog()`` between chunks,
     /// and ends with ``finishAwaitingWorkers()``.
-    public var mayBlock = true
+    ///
+    /// Only a blocking caller's workers run at a lower priority (``MappingThread``): a task is resumed through the
+    /// dispatch pool when a group is done, and a pool thread started from a niced mapping thread would keep its
+    /// nice value for whatever runs there later.
+    public var mayBlock = true {
+        didSet { makePipeline() }
+    }
 
     public func feed(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [RecordOutcome] {
         let records = try reader.feed(chunk)

@@ -26,8 +26,8 @@ final class MappingPipeline {
         /// Touched only on `thread`.
         var workspace = MappingWorkspace()
 
-        init(index: Int) {
-            thread = MappingThread(name: "gw-mapping-\(index)")
+        init(index: Int, lowPriority: Bool) {
+            thread = MappingThread(name: "gw-mapping-\(index)", lowersPriority: lowPriority)
         }
     }
 
@@ -80,10 +80,12 @@ final class MappingPipeline {
     /// Submitted and not yet handed back, oldest first.
     private var inFlight: [Job] = []
 
-    init(mapper: RecordMapper, threads: Int, render: OutcomeRenderer? = nil) {
+    /// - Parameter lowPriority: whether the workers run below the caller (``MappingThread``); only for a caller
+    ///   that blocks while they work, so that nothing on a worker hands work to the dispatch pool.
+    init(mapper: RecordMapper, threads: Int, render: OutcomeRenderer? = nil, lowPriority: Bool = true) {
         self.mapper = mapper
         self.render = render
-        self.workers = (0..<max(threads, 1)).map(Worker.init(index:))
+        self.workers = (0..<max(threads, 1)).map { Worker(index: $0, lowPriority: lowPriority) }
         self.load = WorkerLoad(workers: workers.count)
         self.unfinishedSlots = DispatchSemaphore(value: Self.maxUnfinishedPerWorker * workers.count)
     }

@@ -16,7 +16,11 @@ import Glibc
 /// 1.70× xmllint's wall time (medians of 10 interleaved rounds, with four groups in flight per worker).
 ///
 /// A dispatch queue cannot do this: its work runs on shared pool threads, and a nice value set on one stays
-/// with the thread for whatever runs there next (an unprivileged process cannot raise it back).
+/// with the thread for whatever runs there next (an unprivileged process cannot raise it back). For the same
+/// reason a niced thread must not hand work to the dispatch pool: libdispatch on Linux starts a pool thread from
+/// the thread that queues the work, and a new thread inherits its creator's nice value. So only workers whose
+/// caller blocks while they map (`translate`) are niced; the gateway's ingest, resumed through the pool when a
+/// group is done, keeps its workers at the process's priority.
 final class MappingThread: @unchecked Sendable {
     /// Added to the process's nice value on the mapping thread (capped at 19, the lowest priority).
     /// 5 in theory gives the parsing thread a whole core against two or four workers; 10 measured a little
@@ -29,12 +33,13 @@ final class MappingThread: @unchecked Sendable {
     /// Set by ``close()``: the thread ends once `pending` is empty. Guarded by `condition`.
     private var closed = false
 
-    /// `name` is what `top -H` and `perf` show: Linux keeps at most 15 bytes of it.
-    init(name: String) {
+    /// `name` is what `top -H` and `perf` show: Linux keeps at most 15 bytes of it. With `lowersPriority`, the
+    /// thread adds ``niceIncrement`` to its nice value before it runs any work.
+    init(name: String, lowersPriority: Bool = true) {
         // The thread holds the object until it ends, which `close()` allows.
         let thread = Thread { [self] in
-            // Set from the thread itself: on Linux a name set before `start()` does not reach the system.
-            Thread.current.name = name
+            Self.nameCurrentThread(name)
+            if lowersPriority { Self.lowerPriority() }
             run()
         }
         thread.start()
@@ -57,7 +62,6 @@ final class MappingThread: @unchecked Sendable {
     }
 
     private func run() {
-        Self.lowerPriority()
         var batch: [@Sendable () -> Void] = []
         while true {
             condition.lock()
@@ -72,6 +76,21 @@ final class MappingThread: @unchecked Sendable {
             for work in batch { work() }
             batch.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Names the calling thread for the system. On Linux through `/proc/thread-self/comm`: Foundation's
+    /// `Thread.name` reaches the system only once `start()` has recorded the thread, which the new thread may
+    /// run ahead of (one of two mapping threads kept its creator's name in a run).
+    private static func nameCurrentThread(_ name: String) {
+        #if os(Linux)
+        let descriptor = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        let bytes = Array(name.utf8.prefix(15))
+        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        Glibc.close(descriptor)
+        #else
+        Thread.current.name = name
+        #endif
     }
 
     /// Lowers the calling thread's priority. Linux keeps a nice value per thread; elsewhere the same call
