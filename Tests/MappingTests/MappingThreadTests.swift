@@ -1,3 +1,4 @@
+import ExchangeStandard
 import Foundation
 import Testing
 
@@ -51,43 +52,58 @@ struct MappingThreadTests {
     }
 
     #if os(Linux)
-    @Test("the thread's nice value is the caller's plus the increment (at most 19); the caller's is unchanged")
-    func lowerPriority() {
-        let which = __priority_which_t(PRIO_PROCESS.rawValue)
-        let callerNice = getpriority(which, 0)
-        let thread = MappingThread(name: "gw-mapping-t")
+    /// The nice values the work queued on `thread` saw; closes the thread.
+    static func niceValues(on thread: MappingThread) -> Set<Int32> {
         let seen = Observations()
         let done = DispatchGroup()
         done.enter()
         thread.async {
-            let nice = getpriority(which, 0)
+            let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
             seen.lock.withLock { _ = seen.niceValues.insert(nice) }
             done.leave()
         }
         #expect(done.wait(timeout: .now() + 10) == .success)
         thread.close()
-        #expect(seen.niceValues == [min(callerNice + MappingThread.niceIncrement, 19)])
+        return seen.lock.withLock { seen.niceValues }
+    }
+
+    @Test("the thread's nice value is the caller's plus the increment (at most 19); the caller's is unchanged")
+    func lowerPriority() {
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        let callerNice = getpriority(which, 0)
+        let seen = Self.niceValues(on: MappingThread(name: "gw-mapping-t"))
+        #expect(seen == [min(callerNice + MappingThread.niceIncrement, 19)])
         #expect(getpriority(which, 0) == callerNice)
     }
 
     @Test("a thread that does not lower its priority runs at the caller's")
     func samePriority() {
-        let which = __priority_which_t(PRIO_PROCESS.rawValue)
-        let callerNice = getpriority(which, 0)
-        let thread = MappingThread(name: "gw-mapping-t", lowersPriority: false)
-        let seen = Observations()
-        let done = DispatchGroup()
-        done.enter()
-        thread.async {
-            let nice = getpriority(which, 0)
-            seen.lock.withLock { _ = seen.niceValues.insert(nice) }
-            done.leave()
-        }
-        #expect(done.wait(timeout: .now() + 10) == .success)
-        thread.close()
-        #expect(seen.niceValues == [callerNice])
+        let callerNice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        #expect(Self.niceValues(on: MappingThread(name: "gw-mapping-t", lowersPriority: false)) == [callerNice])
     }
     #endif
+
+    /// `translate` blocks while its workers map, and nices them; the gateway's ingest is resumed through the
+    /// dispatch pool, so its workers must not be niced (a pool thread they start would inherit the nice value).
+    @Test("only a translator that may block lowers its mapping threads' priority, whatever the order of settings")
+    func onlyBlockingTranslatorsLowerPriority() throws {
+        let mappings = try ProjectFiles.loadMappings()
+        let mapper = try #require(mappings.mapper(for: "nb-gpp"))
+        let context = TranslationContext(
+            sourceSystem: "nb-gpp", batchId: "", receivedAt: "2024-11-22T10:00:00+08:00", receivedOn: LocalDate(year: 2024, month: 11, day: 22)!)
+        let blocking = BatchTranslator(mapper: mapper, context: context)
+        #expect(blocking.mappingThreadsLowerPriority == nil)
+        blocking.mappingThreads = 2
+        #expect(blocking.mappingThreadsLowerPriority == true)
+        let ingest = BatchTranslator(mapper: mapper, context: context)
+        ingest.mappingThreads = 2
+        ingest.mayBlock = false
+        #expect(ingest.mappingThreadsLowerPriority == false)
+        let ingestOtherOrder = BatchTranslator(mapper: mapper, context: context)
+        ingestOtherOrder.mayBlock = false
+        ingestOtherOrder.mappingThreads = 2
+        #expect(ingestOtherOrder.mappingThreadsLowerPriority == false)
+    }
 
     @Test("closed, the thread runs what is queued, then ends and lets go of the object")
     func closeEndsThread() async throws {

@@ -80,6 +80,9 @@ public final class BatchTranslator {
         didSet { makePipeline() }
     }
 
+    /// Whether the mapping threads run below this thread's priority; nil without mapping threads.
+    var mappingThreadsLowerPriority: Bool? { pipeline?.lowPriority }
+
     public func feed(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [RecordOutcome] {
         let records = try reader.feed(chunk)
         guard let pipeline else { return records.compactMap(map) }

@@ -67,6 +67,8 @@ final class MappingPipeline {
         var rendered: [UInt8] = []
     }
 
+    /// Whether the workers run below the caller's priority.
+    let lowPriority: Bool
     private let mapper: RecordMapper
     /// Writes each outcome's bytes on the worker that mapped it, right after mapping it: outcomes are then allocated
     /// and freed on one thread (handing them to the caller's thread doubled the share of malloc and free in a threaded
@@ -83,6 +85,7 @@ final class MappingPipeline {
     /// - Parameter lowPriority: whether the workers run below the caller (``MappingThread``); only for a caller
     ///   that blocks while they work, so that nothing on a worker hands work to the dispatch pool.
     init(mapper: RecordMapper, threads: Int, render: OutcomeRenderer? = nil, lowPriority: Bool = true) {
+        self.lowPriority = lowPriority
         self.mapper = mapper
         self.render = render
         self.workers = (0..<max(threads, 1)).map { Worker(index: $0, lowPriority: lowPriority) }
