@@ -119,6 +119,21 @@ import XMLStream
         #expect(error.position == XMLPosition(line: 1, column: brokenAt), "where '>' was expected")
     }
 
+    /// A fuzzer-mangled batch whose NUL byte comes after a CDATA section and a stray XML declaration: libxml2's
+    /// own line lags there (it said 11), so the position is counted from the reader's anchor. Expected: the line
+    /// and column of the first NUL byte, counted from the bytes.
+    @Test(arguments: [[64 * 1024], [1], [59, 43, 11]])
+    func errorLineWhereLibxml2Lags(chunkSizes: [Int]) throws {
+        let document = try Files.bytes(Files.fixture("nul-after-cdata-mangled.xml"))
+        let nul = try #require(document.firstIndex(of: 0))
+        let before = document[..<nul]
+        let lineStart = (before.lastIndex(of: 0x0A) ?? -1) + 1
+        let expected = XMLPosition(
+            line: before.count { $0 == 0x0A } + 1, column: String(decoding: document[lineStart..<nul], as: UTF8.self).unicodeScalars.count + 1)
+        let error = try #require(readError(document, chunkSizes: chunkSizes))
+        #expect(error.position == expected)
+    }
+
     @Test func gbkBytesDeclaredAsUTF8() throws {
         let document = try Files.bytes(Files.fixture("gbk-declared-utf8.xml"))
         let error = try #require(readError(document))
