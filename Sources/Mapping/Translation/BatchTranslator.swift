@@ -53,20 +53,25 @@ public final class BatchTranslator {
     /// after an error `drainPending()` those still in flight. For callers that may block their thread
     /// (`translate`), not for tasks on a shared cooperative pool.
     public var mappingThreads = 0 {
-        didSet { makePipeline() }
+        didSet { pipeline = nil }
     }
+    /// Made from the settings by ``startedPipeline()`` when records are first handed over; a setting changed
+    /// drops it. Made on every setting, it started a pipeline's threads for each of the two or three settings
+    /// a caller makes one after another, and ended all but the last unused.
     private var pipeline: MappingPipeline?
 
     /// Writes an outcome's output bytes, for ``feedRendering(_:)`` and its kin; with workers, on the worker that
     /// mapped it, as soon as it is mapped (`translate` writes its JSON lines there).
     public var renderer: OutcomeRenderer? {
-        didSet { makePipeline() }
+        didSet { pipeline = nil }
     }
 
-    private func makePipeline() {
-        pipeline =
-            mappingThreads > 0
-            ? MappingPipeline(mapper: mapper, threads: mappingThreads, render: renderer, lowPriority: mayBlock) : nil
+    /// The pipeline records go to, made from the current settings if there is none yet; nil without workers.
+    private func startedPipeline() -> MappingPipeline? {
+        if pipeline == nil, mappingThreads > 0 {
+            pipeline = MappingPipeline(mapper: mapper, threads: mappingThreads, render: renderer, lowPriority: mayBlock)
+        }
+        return pipeline
     }
 
     /// With workers: whether `feed` and `finish` may block the calling thread to wait for them. A task on the
@@ -77,29 +82,29 @@ public final class BatchTranslator {
     /// dispatch pool when a group is done, and a pool thread started from a niced mapping thread would keep its
     /// nice value for whatever runs there later.
     public var mayBlock = true {
-        didSet { makePipeline() }
+        didSet { pipeline = nil }
     }
 
     /// Whether the mapping threads run below this thread's priority; nil without mapping threads.
-    var mappingThreadsLowerPriority: Bool? { pipeline?.lowPriority }
+    var mappingThreadsLowerPriority: Bool? { startedPipeline()?.lowPriority }
 
     public func feed(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [RecordOutcome] {
         let records = try reader.feed(chunk)
-        guard let pipeline else { return records.compactMap(map) }
+        guard let pipeline = startedPipeline() else { return records.compactMap(map) }
         return pipeline.submit(records, context: contextFixed(by: records), tracing: collectsTrace, blocking: mayBlock)
     }
 
     /// `feed`, rendered: the bytes of the outcomes ready so far, in document order. Needs a ``renderer``.
     public func feedRendering(_ chunk: some Collection<UInt8>) throws(XMLStreamError) -> [UInt8] {
         let records = try reader.feed(chunk)
-        guard let pipeline else { return render(records) }
+        guard let pipeline = startedPipeline() else { return render(records) }
         return pipeline.submitRendering(records, context: contextFixed(by: records), tracing: collectsTrace)
     }
 
     /// `finish`, rendered: the bytes of the remaining outcomes. Needs a ``renderer``.
     public func finishRendering() throws(XMLStreamError) -> [UInt8] {
         let records = try reader.finish()
-        guard let pipeline else { return render(records) }
+        guard let pipeline = startedPipeline() else { return render(records) }
         return pipeline.submitRendering(records, context: contextFixed(by: records), tracing: collectsTrace) + pipeline.drainRendering()
     }
 
@@ -125,14 +130,14 @@ public final class BatchTranslator {
     /// `finish()` for callers that must not block: the rest of the outcomes, with workers awaited.
     public func finishAwaitingWorkers() async throws(XMLStreamError) -> [RecordOutcome] {
         let records = try reader.finish()
-        guard let pipeline else { return records.compactMap(map) }
+        guard let pipeline = startedPipeline() else { return records.compactMap(map) }
         let ready = pipeline.submit(records, context: contextFixed(by: records), tracing: collectsTrace, blocking: false)
         return ready + (await pipeline.drainAsync())
     }
 
     public func finish() throws(XMLStreamError) -> [RecordOutcome] {
         let records = try reader.finish()
-        guard let pipeline else { return records.compactMap(map) }
+        guard let pipeline = startedPipeline() else { return records.compactMap(map) }
         return pipeline.submit(records, context: contextFixed(by: records), tracing: collectsTrace) + pipeline.drain()
     }
 
