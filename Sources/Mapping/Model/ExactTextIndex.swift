@@ -21,11 +21,14 @@ final class ExactTextIndex: Sendable {
         var values: [String] = []
         var hashes: [UInt64] = []
         var slots: [Int32]
-        // Keys first, then the NFC forms that differ from them: a key's own bytes always find it.
-        var forms: [([UInt8], String)] = entries.map { (Array($0.key.utf8), $0.value) }
+        // Each key's bytes, and its NFC form's when they differ. No two of these are equal: keys with the same NFC
+        // form are one key of the dictionary.
+        var forms: [([UInt8], String)] = []
         for (key, value) in entries {
+            let bytes = Array(key.utf8)
+            forms.append((bytes, value))
             let normalized = Array(key.precomposedStringWithCanonicalMapping.utf8)
-            if normalized != Array(key.utf8) { forms.append((normalized, value)) }
+            if normalized != bytes { forms.append((normalized, value)) }
         }
         while capacity < forms.count * 2 { capacity *= 2 }
         slots = [Int32](repeating: -1, count: capacity)
